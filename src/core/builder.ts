@@ -1,0 +1,138 @@
+/**
+ * Growable column builders: decoders append one value per sample into each typed-array column. Columns
+ * start at an estimated capacity, double when full, and are trimmed once at `finish()`. A series column
+ * is allocated the first time a value arrives for it, filled with NaN (missing) for earlier samples.
+ */
+import type { Activity, ActivityMeta, SourceLap } from './activity.js';
+import { deriveDuration } from './duration.js';
+import type { Report } from './errors.js';
+import { lapsFromSource } from './laps.js';
+import { type Columns, type SeriesKey, SERIES_KEYS, emptyColumns } from './series.js';
+
+/** Builds one {@link Activity} sample by sample. */
+export class ActivityBuilder {
+  /** Number of samples appended so far. */
+  length = 0;
+  /** Absolute time of each sample (ms since the epoch); capacity-sized, valid up to `length`. */
+  time: Float64Array;
+  /** Series columns, capacity-sized; re-read after {@link add}, which may reallocate them. */
+  readonly series: Columns = emptyColumns();
+  private capacity: number;
+  private readonly pauseList: number[] = [];
+  private pausePending = false;
+  private readonly sourceLaps: SourceLap[] = [];
+
+  /** @param estimate - expected number of samples (capacity grows by doubling past it). */
+  constructor(estimate = 1024) {
+    this.capacity = Math.max(16, estimate | 0);
+    this.time = new Float64Array(this.capacity);
+  }
+
+  /** Appends a sample at `timeMs` (ms since the epoch) and returns its index. */
+  add(timeMs: number): number {
+    if (this.length === this.capacity) this.grow();
+    const i = this.length++;
+    this.time[i] = timeMs;
+    if (this.pausePending) {
+      this.pausePending = false;
+      if (i > 0) this.pauseList.push(i);
+    }
+    return i;
+  }
+
+  /** Sets the value of series `key` for sample `i` (allocating the column on first use). */
+  set(key: SeriesKey, i: number, value: number): void {
+    const col = this.series[key] ?? this.allocate(key);
+    col[i] = value;
+  }
+
+  /** Returns the column of `key`, allocating it (NaN-filled) if absent. Invalidated by the next {@link add}. */
+  column(key: SeriesKey): Float64Array {
+    return this.series[key] ?? this.allocate(key);
+  }
+
+  /** Marks a pause: the next sample appended is the first after it. Repeated marks before a sample count once; a mark before the first sample is ignored. */
+  pause(): void {
+    this.pausePending = true;
+  }
+
+  /** Whether a pause is marked and waiting for its first sample. */
+  get pausePendingFlag(): boolean {
+    return this.pausePending;
+  }
+
+  /** Ends a lap at the last appended sample (or at `endIndex`). */
+  lap(byDistance: boolean, intensity: SourceLap['intensity'], endIndex = this.length - 1): void {
+    if (endIndex < 0) return;
+    this.sourceLaps.push({ endIndex, byDistance, intensity });
+  }
+
+  /** Laps recorded so far. */
+  get laps(): readonly SourceLap[] {
+    return this.sourceLaps;
+  }
+
+  /**
+   * Trims the columns, derives the duration series and the laps, and returns the activity.
+   *
+   * @param startTime - the run's start (ms since the epoch); defaults to the first sample, and is clamped
+   *   so that it is never after it.
+   */
+  finish(
+    meta: ActivityMeta,
+    report: Report,
+    opts: { startTime?: number; utcOffset?: number | null; activity?: number } = {},
+  ): Activity {
+    const n = this.length;
+    const time = this.time.slice(0, n);
+    const series = emptyColumns();
+    for (const key of SERIES_KEYS) {
+      const col = this.series[key];
+      if (col !== null && hasValue(col, n)) series[key] = col.slice(0, n);
+    }
+    let startTime = opts.startTime ?? (n > 0 ? time[0] : 0);
+    if (n > 0 && !(startTime <= time[0])) startTime = time[0];
+    const pauses = Uint32Array.from(this.pauseList);
+    const duration = deriveDuration(time, pauses, startTime);
+    const laps = lapsFromSource(this.sourceLaps, duration, series.distance, report, opts.activity);
+    return {
+      length: n,
+      startTime,
+      utcOffset: opts.utcOffset ?? null,
+      time,
+      duration,
+      hasClock: true,
+      series,
+      pauses,
+      laps,
+      meta,
+    };
+  }
+
+  private allocate(key: SeriesKey): Float64Array {
+    const col = new Float64Array(this.capacity).fill(NaN);
+    this.series[key] = col;
+    return col;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const time = new Float64Array(cap);
+    time.set(this.time);
+    this.time = time;
+    for (const key of SERIES_KEYS) {
+      const old = this.series[key];
+      if (old === null) continue;
+      const col = new Float64Array(cap);
+      col.set(old);
+      col.fill(NaN, this.capacity);
+      this.series[key] = col;
+    }
+    this.capacity = cap;
+  }
+}
+
+function hasValue(col: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (col[i] === col[i]) return true;
+  return false;
+}

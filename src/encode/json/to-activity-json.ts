@@ -1,0 +1,127 @@
+/**
+ * Activity JSON writer: columns → Smashrun's JSON activity object (spec §2–§5), written straight from the
+ * typed arrays into one byte buffer (see `byte-writer.ts` for why bytes). No row objects, no plain arrays
+ * of the series: each number goes from its column into the output once.
+ */
+import type { Activity } from '../../core/activity.js';
+import { JSON_SERIES_KEYS } from '../../core/series.js';
+import { type Summary, summarize } from '../../core/summary.js';
+import { formatLocalTime } from '../../core/time.js';
+import { ByteWriter } from './byte-writer.js';
+
+/** Options of {@link toActivityJson}. */
+export interface ToActivityJsonOptions {
+  /** Emit the `power` series (spec §3: only when the caller asks). Default false. */
+  includePower?: boolean;
+  /** A summary already computed for this activity, to avoid recomputing it. */
+  summary?: Summary;
+}
+
+/** The recording keys an activity's Activity JSON carries, in output order. */
+export function recordingKeys(a: Activity, includePower = false): string[] {
+  const keys: string[] = [];
+  if (a.hasClock) keys.push('clock');
+  keys.push('duration');
+  for (const key of JSON_SERIES_KEYS) {
+    if (key === 'power' && !includePower) continue;
+    if (a.series[key] !== null) keys.push(key);
+  }
+  return keys;
+}
+
+/**
+ * Writes an activity as Activity JSON text.
+ *
+ * @example
+ * ```ts
+ * const text = toActivityJson(activity);
+ * ```
+ */
+export function toActivityJson(a: Activity, options: ToActivityJsonOptions = {}): string {
+  return writeActivityJson(a, options).text();
+}
+
+/** Writes an activity as Activity JSON, UTF-8 bytes (what an uploader sends). */
+export function toActivityJsonBytes(a: Activity, options: ToActivityJsonOptions = {}): Uint8Array {
+  return writeActivityJson(a, options).bytes().slice();
+}
+
+function writeActivityJson(a: Activity, options: ToActivityJsonOptions): ByteWriter {
+  const m = a.meta;
+  const sum = options.summary ?? summarize(a);
+  const keys = recordingKeys(a, options.includePower);
+  const w = new ByteWriter(1024 + a.length * keys.length * 12);
+  let first = true;
+  const key = (k: string): void => {
+    w.ascii(first ? '{"' + k + '":' : ',"' + k + '":');
+    first = false;
+  };
+  const str = (k: string, v: string | null): void => {
+    if (v === null) return;
+    key(k);
+    w.string(v);
+  };
+  const num = (k: string, v: number | null | undefined): void => {
+    if (v === null || v === undefined || !Number.isFinite(v)) return;
+    key(k);
+    w.number(v);
+  };
+
+  str('externalId', m.externalId);
+  str('startDateTimeLocal', formatLocalTime(a.startTime, a.utcOffset ?? 0));
+  num('distance', sum.distance);
+  num('duration', sum.duration);
+  str('activityType', 'running');
+  str('notes', m.notes);
+  const given = m.given;
+  num('cadenceAverage', sum.cadenceAverage ?? given.cadenceAverage);
+  num('cadenceMin', sum.cadenceMin ?? given.cadenceMin);
+  num('cadenceMax', sum.cadenceMax ?? given.cadenceMax);
+  num('heartRateAverage', sum.heartRateAverage ?? given.heartRateAverage);
+  num('heartRateMin', sum.heartRateMin ?? given.heartRateMin);
+  num('heartRateMax', sum.heartRateMax ?? given.heartRateMax);
+  num('temperature', sum.temperature ?? given.temperature);
+  num('bodyWeight', m.bodyWeight);
+  str('howFelt', m.howFelt);
+  str('terrain', m.terrain);
+  str('weatherType', m.weatherType);
+  num('humidity', m.humidity);
+  num('windSpeed', m.windSpeed);
+  str('deviceType', m.deviceType);
+  str('appVersion', m.appVersion);
+
+  key('recordingKeys');
+  w.ascii('["' + keys.join('","') + '"]');
+  key('recordingValues');
+  w.ascii('[');
+  const n = a.length;
+  for (let k = 0; k < keys.length; k++) {
+    if (k > 0) w.ascii(',');
+    const name = keys[k];
+    if (name === 'clock') w.column(a.time, n, a.startTime, 1000);
+    else if (name === 'duration') w.column(a.duration, n);
+    else w.column(a.series[name as (typeof JSON_SERIES_KEYS)[number]] as Float64Array, n);
+  }
+  w.ascii(']');
+  key('pauseIndexes');
+  w.ascii('[' + Array.prototype.join.call(a.pauses, ',') + ']');
+  key('laps');
+  w.ascii('[');
+  for (let i = 0; i < a.laps.length; i++) {
+    const lap = a.laps[i];
+    w.ascii((i > 0 ? ',' : '') + '{"lapType":"' + lap.type + (lap.by === 'distance' ? '","endDistance":' : '","endDuration":'));
+    w.number(lap.end);
+    w.ascii('}');
+  }
+  w.ascii(']');
+  if (m.songs !== null) {
+    key('songs');
+    w.utf8(JSON.stringify(m.songs));
+  }
+  if (m.heartRateRecovery !== null) {
+    key('heartRateRecovery');
+    w.utf8(JSON.stringify(m.heartRateRecovery));
+  }
+  w.ascii('}');
+  return w;
+}

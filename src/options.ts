@@ -1,0 +1,92 @@
+/**
+ * Conversion options, with their documented defaults.
+ */
+import type { DeviceType, HowFelt, Song, Terrain, WeatherType } from './core/activity.js';
+import type { SourceFormat } from './core/errors.js';
+
+/** Caps on what untrusted input may make runjson allocate. Each has a safe default. */
+export interface Limits {
+  /** Largest input, in bytes (after gzip decompression). Default 512 MiB. */
+  maxBytes: number;
+  /** Most samples (records, trackpoints) in one file. Default 10 million. */
+  maxSamples: number;
+  /** Most messages of any kind in one FIT file. Default 50 million. */
+  maxMessages: number;
+  /** Most developer fields defined in one FIT file. Default 1024. */
+  maxDeveloperFields: number;
+  /** Longest string or text node, in characters or bytes. Default 1 MiB. */
+  maxStringLength: number;
+  /** Deepest XML element nesting. Default 64. */
+  maxDepth: number;
+}
+
+/** Default {@link Limits}. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxBytes: 512 * 1024 * 1024,
+  maxSamples: 10_000_000,
+  maxMessages: 50_000_000,
+  maxDeveloperFields: 1024,
+  maxStringLength: 1024 * 1024,
+  maxDepth: 64,
+});
+
+/** Options of `convert()`; every field is optional. */
+export interface ConvertOptions {
+  /** Input format; sniffed from the content when not given (the file name is never trusted). */
+  format?: SourceFormat;
+  /**
+   * IANA time zone (e.g. `Europe/Paris`) for the local start time when the source carries no offset and
+   * no position to look one up from. Default: none (UTC, with a warning).
+   */
+  timeZone?: string;
+  /** Which sports to convert: `running` (default) refuses others with a `not-running` error; `all` converts any. */
+  sports?: 'running' | 'all';
+  /** Emit the `power` series (spec §3). Default false: power values are left out and counted in the warnings. */
+  includePower?: boolean;
+  /** Turn warnings (CRC mismatch, truncation, corrected values) into errors. Default false. */
+  strict?: boolean;
+  /** Seconds: in sources with no pause markers, a gap this much larger than the typical sampling interval… (see README, "Pauses"). */
+  pauseGap?: number;
+  /** Cadence legs: `auto` (default) halves clearly two-legged running cadence with a warning; `one-leg` / `two-leg` force it. */
+  cadence?: 'auto' | 'one-leg' | 'two-leg';
+  /** `externalId` for the activity; default derived from the source (spec §2). */
+  externalId?: string;
+  /** `deviceType` when the source does not say. */
+  deviceType?: DeviceType;
+  /** `appVersion` when the source does not say. */
+  appVersion?: string;
+  /** `terrain` when the source does not say. */
+  terrain?: Terrain;
+  /** `bodyWeight` (kg) when the source does not say. */
+  bodyWeight?: number;
+  /** Notes; replace the source's (cut at 800 characters with a warning). */
+  notes?: string;
+  howFelt?: HowFelt;
+  weatherType?: WeatherType;
+  humidity?: number;
+  windSpeed?: number;
+  songs?: Song[];
+  /** Caps on untrusted input. */
+  limits?: Partial<Limits>;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedOptions extends Omit<ConvertOptions, 'limits'> {
+  sports: 'running' | 'all';
+  includePower: boolean;
+  strict: boolean;
+  cadence: 'auto' | 'one-leg' | 'two-leg';
+  limits: Limits;
+}
+
+/** Applies the defaults. */
+export function resolveOptions(options: ConvertOptions = {}): ResolvedOptions {
+  return {
+    ...options,
+    sports: options.sports ?? 'running',
+    includePower: options.includePower ?? false,
+    strict: options.strict ?? false,
+    cadence: options.cadence ?? 'auto',
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+  };
+}
