@@ -1,0 +1,89 @@
+/**
+ * Runs every benchmark group: `npm run bench` (full), `npm run bench -- --quick` (brief, for CI).
+ * Prints a table per group with the peer ratios and writes `bench-results/report.json`. With `--check`,
+ * exits 1 when a ratio falls below half of its target (so noise cannot fail a run, but a real regression
+ * does). `--only SUBSTRING` runs the groups whose name contains it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Bench } from 'tinybench';
+import type { BenchGroup, GroupFactory } from './harness.js';
+import { groups as encodeJson } from './groups/encode-json.js';
+
+/** Every group module, in run order. Add new modules here. */
+const FACTORIES: GroupFactory[] = [encodeJson];
+
+interface TaskResult {
+  name: string;
+  meanMs: number;
+  rme: number;
+  samples: number;
+  mbPerS: number | null;
+}
+interface RatioResult {
+  label: string;
+  value: number;
+  target: number;
+  ok: boolean;
+  failsCheck: boolean;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const check = args.includes('--check');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+  const all: BenchGroup[] = [];
+  for (const f of FACTORIES) all.push(...(await f()));
+  const selected = all.filter((g) => only === undefined || g.name.includes(only));
+  const report: { group: string; bytes: number; tasks: TaskResult[]; ratios: RatioResult[] }[] = [];
+  let failed = 0;
+  for (const g of selected) {
+    g.check();
+    const bench = new Bench({ time: quick ? 300 : 2000, warmupTime: quick ? 100 : 500, iterations: quick ? 3 : 10 });
+    for (const t of g.tasks) bench.add(t.name, t.fn);
+    await bench.run();
+    const tasks: TaskResult[] = bench.tasks.map((t) => {
+      const r = t.result as unknown as { latency?: { mean: number; rme: number; samples: unknown[] }; mean?: number; rme?: number; samples?: unknown[] };
+      const meanMs = r.latency?.mean ?? r.mean ?? NaN;
+      return {
+        name: t.name,
+        meanMs,
+        rme: r.latency?.rme ?? r.rme ?? NaN,
+        samples: (r.latency?.samples ?? r.samples ?? []).length,
+        mbPerS: g.bytes > 0 ? g.bytes / 1e6 / (meanMs / 1000) : null,
+      };
+    });
+    const byName = new Map(tasks.map((t) => [t.name, t]));
+    const ratios: RatioResult[] = g.ratios.map((r) => {
+      const value = (byName.get(r.slower)?.meanMs ?? NaN) / (byName.get(r.faster)?.meanMs ?? NaN);
+      const failsCheck = !(value >= r.target / 2);
+      if (failsCheck) failed++;
+      return { label: r.label, value, target: r.target, ok: value >= r.target, failsCheck };
+    });
+    report.push({ group: g.name, bytes: g.bytes, tasks, ratios });
+    printGroup(g, tasks, ratios);
+  }
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/report.json', JSON.stringify({ date: new Date().toISOString(), quick, node: process.version, groups: report }, null, 2));
+  console.log(`\nreport: bench-results/report.json (${report.length} groups)`);
+  if (check && failed > 0) {
+    console.error(`${failed} ratio(s) below half of their target`);
+    process.exitCode = 1;
+  }
+}
+
+function printGroup(g: BenchGroup, tasks: TaskResult[], ratios: RatioResult[]): void {
+  console.log(`\n## ${g.name}${g.bytes > 0 ? ` (${(g.bytes / 1e6).toFixed(2)} MB per call)` : ''}`);
+  console.log('| task | mean ms | ± % | MB/s |');
+  console.log('|---|---:|---:|---:|');
+  for (const t of tasks) {
+    console.log(`| ${t.name} | ${t.meanMs.toFixed(3)} | ${t.rme.toFixed(1)} | ${t.mbPerS === null ? '' : t.mbPerS.toFixed(1)} |`);
+  }
+  for (const r of ratios) {
+    const verdict = r.ok ? 'meets target' : r.failsCheck ? 'BELOW HALF OF TARGET' : 'below target';
+    console.log(`- ${r.label}: ${r.value.toFixed(2)}× (target ${r.target}×) — ${verdict}`);
+  }
+}
+
+await main();
