@@ -17,4 +17,5 @@ export * from './core/index.js';
 export type { DecodeContext, DecoderFactory, PushDecoder } from './decode/decoder.js';
 export { fromActivityJson, fromActivityJsonText } from './decode/json/from-activity-json.js';
 export { recordingKeys, toActivityJson, toActivityJsonBytes, type ToActivityJsonOptions } from './encode/json/to-activity-json.js';
+export { validate, ProblemCode, type Problem } from './validate.js';
 export { type ConvertOptions, DEFAULT_LIMITS, type Limits, type ResolvedOptions, resolveOptions } from './options.js';
