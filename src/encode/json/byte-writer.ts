@@ -24,6 +24,15 @@ for (let i = 0; i < 100; i++) {
   PAIRS[2 * i + 1] = 48 + (i % 10);
 }
 
+/** Digits of 0…999, 3 bytes each (left-aligned), and their lengths: one lookup for most heart rates, cadences, powers. */
+const SMALL = new Uint8Array(3000);
+const SMALL_LEN = new Uint8Array(1000);
+for (let i = 0; i < 1000; i++) {
+  const s = String(i);
+  SMALL_LEN[i] = s.length;
+  for (let j = 0; j < s.length; j++) SMALL[3 * i + j] = s.charCodeAt(j);
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -73,19 +82,34 @@ export class ByteWriter {
   }
 
   /**
-   * Writes `[c[0],c[1],…]` for the first `n` values of `c`, `null` for NaN. `scale` and `shift` let the
-   * caller write a derived value `(c[i] − shift) / scale` without a temporary column (the clock).
+   * Writes `[c[0],c[1],…]` for the first `n` values of `c`, `null` for NaN. With `scale`, writes the
+   * derived value `(c[i] − shift) / scale` without a temporary column (the clock from absolute ms).
    */
   column(c: Float64Array, n: number, shift = 0, scale = 1): void {
     this.ensure(n * 25 + 2);
     const b = this.buf;
     let q = this.pos;
     b[q++] = 91; // [
+    // The decimal scale that worked for the previous value: a column's values share their precision,
+    // so most values need one check instead of a search (measured: 2–3× faster on distance/cadence/positions).
+    let k = 0;
     for (let i = 0; i < n; i++) {
-      if (i > 0) b[q++] = 44; // ,
+      // Two loops in one: keeping `(c[i] − shift) / scale` out of the common path was measured no faster.
       const v = scale === 1 ? c[i] : (c[i] - shift) / scale;
-      q = writeNumber(b, q, v);
+      if ((v | 0) === v && v >= 0) {
+        q = writeUint(b, q, v); // non-negative integers: heart rate, power, whole-second times
+      } else {
+        k = scaleOf(v < 0 ? -v : v, k);
+        if (k < 0) {
+          q = writeShortest(b, q, v);
+          k = 0;
+        } else {
+          q = writeScaled(b, q, v, k);
+        }
+      }
+      b[q++] = 44; // ,
     }
+    if (n > 0) q--; // the last comma
     b[q++] = 93; // ]
     this.pos = q;
   }
@@ -103,48 +127,63 @@ export class ByteWriter {
 
 /** Writes number `v` at `q` (room for 25 bytes must be ensured), returning the new position. */
 export function writeNumber(b: Uint8Array, q: number, v: number): number {
-  if (v !== v || v === Infinity || v === -Infinity) {
-    b[q] = 110; // null
-    b[q + 1] = 117;
-    b[q + 2] = 108;
-    b[q + 3] = 108;
-    return q + 4;
+  if ((v | 0) === v && v >= 0) return writeUint(b, q, v);
+  const k = scaleOf(v < 0 ? -v : v, 0);
+  return k < 0 ? writeShortest(b, q, v) : writeScaled(b, q, v, k);
+}
+
+/**
+ * The smallest k ≥ `from` (k ≤ 9) such that `x = r / 10^k` exactly for an integer r < 2^53, or −1 (also
+ * for NaN and ±Infinity). A k larger than needed also satisfies the test (r then ends in zeros, which
+ * `writeScaled` strips), so callers may start from the previous value's k.
+ */
+function scaleOf(x: number, from: number): number {
+  for (let k = from; k <= MAX_K; k++) {
+    const p = P10[k];
+    const r = Math.round(x * p);
+    if (r / p === x) return r < TWO53 ? k : -1;
   }
+  return -1;
+}
+
+/** Writes `v = ±r / 10^k` as a decimal with trailing zeros stripped. */
+function writeScaled(b: Uint8Array, q: number, v: number, k: number): number {
   const x = v < 0 ? -v : v;
-  let k = 0;
-  let r = Math.round(x);
-  if (r !== x) {
-    for (k = 1; k <= MAX_K; k++) {
-      const p = P10[k];
-      r = Math.round(x * p);
-      if (r / p === x) break;
-    }
-  }
-  if (k > MAX_K || r >= TWO53) return writeShortest(b, q, v);
+  let r = Math.round(x * P10[k]);
   if (v < 0 && r !== 0) b[q++] = 45; // -
-  if (k === 0) return writeUint(b, q, r);
   while (k > 0 && r % 10 === 0) {
     r /= 10;
     k--;
   }
+  if (k === 0) return writeUint(b, q, r);
   const p = P10[k];
   const ip = Math.floor(r / p);
-  let frac = r - ip * p;
+  let frac = (r - ip * p) | 0; // < 1e9: int32 arithmetic from here
   q = writeUint(b, q, ip);
-  if (k === 0) return q;
   b[q++] = 46; // .
   let e = q + k;
-  q = e;
-  while (e > q - k) {
-    const t = Math.floor(frac / 10);
-    b[--e] = 48 + (frac - t * 10);
+  const end = e;
+  while (e - q >= 2) {
+    const t = (frac / 100) | 0;
+    const d = (frac - t * 100) << 1;
+    e -= 2;
+    b[e] = PAIRS[d];
+    b[e + 1] = PAIRS[d + 1];
     frac = t;
   }
-  return q;
+  if (e > q) b[q] = 48 + frac;
+  return end;
 }
 
 /** Writes a non-negative integer below 2^53. */
 function writeUint(b: Uint8Array, q: number, r: number): number {
+  if (r < 1000) {
+    const o = 3 * r;
+    b[q] = SMALL[o];
+    b[q + 1] = SMALL[o + 1];
+    b[q + 2] = SMALL[o + 2];
+    return q + SMALL_LEN[r];
+  }
   if (r >= 2147483648) {
     const hi = Math.floor(r / 1e8);
     q = writeUint(b, q, hi);
@@ -179,6 +218,13 @@ function writeUint(b: Uint8Array, q: number, r: number): number {
 }
 
 function writeShortest(b: Uint8Array, q: number, v: number): number {
+  if (v !== v || v === Infinity || v === -Infinity) {
+    b[q] = 110; // null
+    b[q + 1] = 117;
+    b[q + 2] = 108;
+    b[q + 3] = 108;
+    return q + 4;
+  }
   const s = '' + v;
   for (let i = 0; i < s.length; i++) b[q++] = s.charCodeAt(i);
   return q;
