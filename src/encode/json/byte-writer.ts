@@ -9,13 +9,19 @@
  *
  * Numbers: a finite double `v` that equals `r / 10^k` for an integer `r < 2^53` and `k ≤ 9` (checked
  * exactly: the IEEE division is correctly rounded, so equality means the k-digit decimal parses back to
- * `v`) is written as that decimal with trailing zeros stripped; anything else goes through `'' + v`
+ * `v`) is written as that decimal with trailing zeros stripped (r < 2^51 in fact: see MAX_R); anything else goes through `'' + v`
  * (V8's shortest round-trip formatting). Either way `JSON.parse` gives back the same double.
  */
 
 const P10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 const MAX_K = 9;
-const TWO53 = 9007199254740992;
+/**
+ * Largest r for the fast path. Below 2^51 the decimals r/10^k are spaced at least two ulps of x apart, so
+ * the one that parses back to x is unique, `Math.round(x * 10^k)` finds it exactly, and with trailing zeros
+ * stripped it is the shortest form, the one `JSON.stringify` writes. (Found by the property test: with
+ * r near 2^53, 67186249.3683 came out as 67186249.36830001, correct as a double but not shortest.)
+ */
+const MAX_R = 2 ** 51;
 
 /** Two ASCII digits for each of 00…99. */
 const PAIRS = new Uint8Array(200);
@@ -133,7 +139,7 @@ export function writeNumber(b: Uint8Array, q: number, v: number): number {
 }
 
 /**
- * The smallest k ≥ `from` (k ≤ 9) such that `x = r / 10^k` exactly for an integer r < 2^53, or −1 (also
+ * The smallest k ≥ `from` (k ≤ 9) such that `x = r / 10^k` exactly for an integer r < 2^51, or −1 (also
  * for NaN and ±Infinity). A k larger than needed also satisfies the test (r then ends in zeros, which
  * `writeScaled` strips), so callers may start from the previous value's k.
  */
@@ -141,9 +147,9 @@ function scaleOf(x: number, from: number): number {
   for (let k = from; k <= MAX_K; k++) {
     const p = P10[k];
     const r = Math.round(x * p);
-    if (r / p === x) return r < TWO53 ? k : -1;
+    if (r / p === x) return r < MAX_R ? k : from > 0 ? scaleOf(x, 0) : -1;
   }
-  return -1;
+  return from > 0 ? scaleOf(x, 0) : -1;
 }
 
 /** Writes `v = ±r / 10^k` as a decimal with trailing zeros stripped. */
@@ -175,7 +181,7 @@ function writeScaled(b: Uint8Array, q: number, v: number, k: number): number {
   return end;
 }
 
-/** Writes a non-negative integer below 2^53. */
+/** Writes a non-negative integer below 2^53 (2^31 and up: as two parts). */
 function writeUint(b: Uint8Array, q: number, r: number): number {
   if (r < 1000) {
     const o = 3 * r;

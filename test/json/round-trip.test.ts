@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Activity } from '../../src/core/activity.js';
+import { Report } from '../../src/core/errors.js';
+import { fromActivityJsonText } from '../../src/decode/json/from-activity-json.js';
+import { toActivityJson } from '../../src/encode/json/to-activity-json.js';
+import { validate } from '../../src/validate.js';
+import { activityArb } from '../helpers/arbitrary.js';
+
+function read(text: string): Activity {
+  const report = new Report();
+  const [a] = fromActivityJsonText(text, report);
+  expect(report.warnings).toEqual([]);
+  return a;
+}
+
+const noNegZero = (v: number): number => (v === 0 ? 0 : v);
+
+function sameColumns(a: Activity, b: Activity): void {
+  expect(b.length).toBe(a.length);
+  expect(b.startTime).toBe(a.startTime);
+  expect(b.utcOffset).toBe(a.utcOffset);
+  expect(Array.from(b.time)).toEqual(Array.from(a.time));
+  expect(Array.from(b.duration)).toEqual(Array.from(a.duration));
+  for (const key of Object.keys(a.series) as (keyof Activity['series'])[]) {
+    if (key === 'speed') continue;
+    const x = a.series[key];
+    const y = b.series[key];
+    if (x === null) expect(y).toBeNull();
+    else expect(y === null ? null : Array.from(y, noNegZero)).toEqual(Array.from(x, noNegZero)); // NaN equals NaN here; -0 is written 0, as JSON.stringify does
+  }
+  expect(Array.from(b.pauses)).toEqual(Array.from(a.pauses));
+  expect(b.laps).toEqual(a.laps);
+  const { format: _f, ...metaA } = a.meta;
+  const { format: _g, ...metaB } = b.meta;
+  expect(metaB).toEqual(metaA);
+}
+
+describe('Activity JSON round trip (property)', () => {
+  it('read(write(a)) gives back the same columns, and write(read(write(a))) is byte-identical', () => {
+    fc.assert(
+      fc.property(activityArb(120), (a) => {
+        const text = toActivityJson(a, { includePower: true });
+        const b = read(text);
+        sameColumns(a, b);
+        expect(toActivityJson(b, { includePower: true })).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every generated activity passes validate()', () => {
+    fc.assert(
+      fc.property(activityArb(120), (a) => {
+        const doc: unknown = JSON.parse(toActivityJson(a));
+        expect(validate(doc)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the text is what JSON.stringify of the parsed document gives back, value for value', () => {
+    fc.assert(
+      fc.property(activityArb(60), (a) => {
+        const text = toActivityJson(a, { includePower: true });
+        const doc: unknown = JSON.parse(text);
+        expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+        // Every number in the recordings is the column's own double.
+        const d = doc as { recordingKeys: string[]; recordingValues: (number | null)[][] };
+        const hr = d.recordingKeys.indexOf('heartRate');
+        if (hr >= 0 && a.series.heartRate) {
+          d.recordingValues[hr].forEach((v, i) => expect(v ?? NaN).toEqual(a.series.heartRate![i]));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
