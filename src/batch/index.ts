@@ -1,0 +1,18 @@
+/**
+ * `runjson/batch`: converting many files on worker threads (Node only — the main entry `runjson` stays
+ * browser-safe).
+ *
+ * @packageDocumentation
+ */
+export {
+  type BatchProgress,
+  convertFiles,
+  type ConvertFilesOptions,
+  type FileResult,
+  type FileStatus,
+  outputPaths,
+} from './convert-files.js';
+export { INPUT_NAME, outputStem, type PlannedFile, planFiles } from './plan.js';
+export { removeStaleTemps, writeFileAtomic, writeFilesAtomic } from './write-atomic.js';
+export { ConvertPool, type ConvertPoolOptions } from '../pool/pool.js';
+export { convertTask, type ConvertTask, type TaskActivity, type TaskError, type TaskResult } from '../pool/convert-task.js';

@@ -1,0 +1,124 @@
+/**
+ * Which files a batch converts and where each one's Activity JSON goes.
+ *
+ * Folders are walked recursively for `.fit .tcx .gpx .json` and their `.gz` (any case); names starting
+ * with a dot are skipped (hidden files, macOS `._run.fit` resource forks, runjson's own temp files), and
+ * so is the output folder when it lies inside an input folder. A file named on its own is taken whatever
+ * its extension: the format is sniffed from the content, never trusted from the name.
+ *
+ * Output names: `<OUTDIR>/<path relative to its input folder>/<stem>.json`, where the stem is the file
+ * name without `.gz` and without its format extension (`run.fit.gz` → `run`). A file holding several
+ * activities gives `<stem>-1.json`, `<stem>-2.json`, …. When two inputs would claim the same name (or one
+ * input's `<stem>-N.json` could meet another's), the first in plan order keeps `<stem>`, and each later
+ * one takes its full file name as the stem (`run.tcx` → `run.tcx.json`), then `~2`, `~3`… should even
+ * that be taken. Names are compared case-insensitively (macOS and Windows folders are). The plan is
+ * computed before anything converts, so the names do not depend on which worker finishes first and stay
+ * the same from one run to the next (which `resume` relies on).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+/** One file of a batch. */
+export interface PlannedFile {
+  /** Position in the plan (0-based). */
+  index: number;
+  /** The input path (as given, or joined below the folder that was given). */
+  input: string;
+  /** Path relative to the folder it was found in (its file name when the file was named directly), `/`-separated. */
+  relative: string;
+  /**
+   * Output path without `.json` (`OUTDIR/sub/run`), or null when the batch writes no files. The outputs
+   * are `<output>.json` for one activity, `<output>-1.json`, `<output>-2.json`… for several.
+   */
+  output: string | null;
+}
+
+/** File names a folder walk picks up. */
+export const INPUT_NAME = /\.(fit|tcx|gpx|json)(\.gz)?$/i;
+const FORMAT_EXT = /\.(fit|tcx|gpx|json)$/i;
+
+/** Expands files and folders into the list of files to convert, and names their outputs. */
+export async function planFiles(inputs: Iterable<string>, outDir?: string): Promise<PlannedFile[]> {
+  const found: { input: string; relative: string }[] = [];
+  const seen = new Set<string>();
+  const outAbs = outDir === undefined ? null : resolve(outDir);
+  const add = (input: string, rel: string): void => {
+    const abs = resolve(input);
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    found.push({ input, relative: rel.split(sep).join('/') });
+  };
+  for (const input of inputs) {
+    let isDir = false;
+    try {
+      isDir = (await stat(input)).isDirectory();
+    } catch {
+      // Missing or unreadable: planned anyway, so the read fails and the file is reported with its reason.
+    }
+    if (!isDir) {
+      add(input, basename(input));
+      continue;
+    }
+    const files: string[] = [];
+    await walk(input, outAbs, files);
+    for (const f of files) add(f, relative(input, f));
+  }
+  const names = new OutputNames();
+  return found.map((f, index) => ({
+    index,
+    input: f.input,
+    relative: f.relative,
+    output: outDir === undefined ? null : join(outDir, names.claim(dirname(f.relative), basename(f.relative))),
+  }));
+}
+
+/** `run.fit.gz` → `run`; names without a format extension keep their full name. */
+export function outputStem(fileName: string): string {
+  const noGz = fileName.replace(/\.gz$/i, '');
+  const stem = noGz.replace(FORMAT_EXT, '');
+  return stem === '' ? noGz : stem;
+}
+
+async function walk(dir: string, skip: string | null, out: string[]): Promise<void> {
+  if (skip !== null && resolve(dir) === skip) return;
+  const entries = await readdir(dir, { withFileTypes: true });
+  // Sorted by code point, so the plan (and the output names) are the same on every machine.
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      await walk(path, skip, out);
+    } else if (INPUT_NAME.test(e.name)) {
+      // Symbolic links to files are followed; links to folders are not (no cycles).
+      if (e.isSymbolicLink() && !(await stat(path).catch(() => null))?.isFile()) continue;
+      if (e.isFile() || e.isSymbolicLink()) out.push(path);
+    }
+  }
+}
+
+/** Hands out output stems, one folder at a time, so that no two inputs' outputs can meet. */
+class OutputNames {
+  /** Per relative folder: stems taken (lower case), and X for every taken stem that looks like `X-<digits>`. */
+  private readonly dirs = new Map<string, { taken: Set<string>; dashBases: Set<string> }>();
+
+  claim(dir: string, fileName: string): string {
+    let d = this.dirs.get(dir.toLowerCase());
+    if (d === undefined) {
+      d = { taken: new Set(), dashBases: new Set() };
+      this.dirs.set(dir.toLowerCase(), d);
+    }
+    const stem = outputStem(fileName);
+    const candidates = stem === fileName ? [fileName] : [stem, fileName];
+    for (let i = 0; ; i++) {
+      const c = i < candidates.length ? candidates[i] : `${fileName}~${i - candidates.length + 2}`;
+      const key = c.toLowerCase();
+      const dash = /^(.*)-\d+$/.exec(key);
+      // Taken outright; or c is `X-N` and X may write `X-N.json`; or someone's `X-N` may be c's own `c-N.json`.
+      if (d.taken.has(key) || (dash !== null && d.taken.has(dash[1])) || d.dashBases.has(key)) continue;
+      d.taken.add(key);
+      if (dash !== null) d.dashBases.add(dash[1]);
+      return dir === '.' || dir === '' ? c : join(dir, c);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * `runjson convert INPUT... [-o OUTDIR]`: one file to stdout, or files and folders into OUTDIR on worker
+ * threads (see `convertFiles`).
+ */
+import { availableParallelism } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { type FileResult, convertFiles } from '../batch/convert-files.js';
+import { writeFileAtomic } from '../batch/write-atomic.js';
+import { CONVERTER_FLAGS, converterOptions, int, parse, UsageError } from './args.js';
+import { HELP } from './help.js';
+import type { CliIo } from './io.js';
+import { ProgressView, summaryText, totals } from './progress.js';
+import { buildReport } from './report.js';
+
+const FLAGS = {
+  ...CONVERTER_FLAGS,
+  'out-dir': { type: 'string', short: 'o' },
+  jobs: { type: 'string', short: 'j' },
+  resume: { type: 'boolean' },
+  report: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'max-worker-memory': { type: 'string' },
+} as const;
+
+/** Runs `runjson convert`; returns the exit code. */
+export async function convertCommand(args: string[], io: CliIo): Promise<number> {
+  const { values: v, positionals: inputs } = parse(args, FLAGS);
+  if (v.help === true) {
+    io.stdout.write(HELP.convert + '\n');
+    return 0;
+  }
+  const options = converterOptions(v);
+  const outDir = v['out-dir'] as string | undefined;
+  const jobs = int(v.jobs as string | undefined, '--jobs', 1, 1024) ?? availableParallelism();
+  const maxWorkerMemoryMb = int(v['max-worker-memory'] as string | undefined, '--max-worker-memory', 16);
+  const reportPath = v.report as string | undefined;
+  const quiet = v.quiet === true;
+  if (inputs.length === 0) throw new UsageError('convert: no input (give files or folders; see runjson convert --help)');
+  if (v.resume === true && outDir === undefined) throw new UsageError('--resume needs -o OUTDIR');
+  if (outDir === undefined) {
+    if (inputs.length > 1) throw new UsageError('several inputs need -o OUTDIR (only one file can go to stdout)');
+    if ((await stat(inputs[0]).catch(() => null))?.isDirectory()) throw new UsageError(`${inputs[0]} is a folder: give -o OUTDIR`);
+  }
+
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const results: FileResult[] = [];
+  const progress = outDir === undefined ? null : new ProgressView(io.stderr, quiet);
+  let interrupted = false;
+  let usedJobs = jobs;
+  try {
+    for await (const r of convertFiles(inputs, {
+      ...options,
+      outDir,
+      // One file to stdout converts in this thread: a worker would only add its start-up time.
+      concurrency: outDir === undefined ? 0 : jobs,
+      resume: v.resume === true,
+      maxWorkerMemoryMb,
+      signal: io.signal,
+      onProgress: (p) => progress?.update(p),
+    })) {
+      results.push(r);
+    }
+  } catch (e) {
+    if (!io.signal?.aborted) throw e;
+    interrupted = true;
+  }
+  progress?.finish();
+  const elapsedMs = performance.now() - t0;
+  const t = totals(results);
+  usedJobs = outDir === undefined ? 0 : Math.min(jobs, Math.max(1, t.files));
+
+  if (outDir === undefined && results.length === 1) writeSingle(results[0], io, quiet);
+  if (reportPath !== undefined) {
+    const report = buildReport(results, t, { startedAt, elapsedMs, jobs: usedJobs, outDir: outDir ?? null, options, interrupted });
+    await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+  }
+  if (outDir !== undefined) io.stderr.write(summaryText(t, elapsedMs, usedJobs, reportPath));
+  if (interrupted) {
+    io.stderr.write('runjson: interrupted; run again with --resume to continue\n');
+    return 130;
+  }
+  return t.failed > 0 ? 1 : 0;
+}
+
+/** One file, no -o: the Activity JSON to stdout (an array for several activities), the rest to stderr. */
+function writeSingle(r: FileResult, io: CliIo, quiet: boolean): void {
+  if (r.status === 'failed') {
+    io.stderr.write(`runjson: ${r.input}: ${r.error?.code}: ${r.error?.message}\n`);
+    return;
+  }
+  if (r.status === 'skipped') {
+    io.stderr.write(`runjson: ${r.input}: skipped: ${r.error?.message}\n`);
+    return;
+  }
+  if (r.json.length === 1) {
+    io.stdout.write(r.json[0]);
+  } else {
+    io.stdout.write('[');
+    r.json.forEach((j, i) => {
+      if (i > 0) io.stdout.write(',');
+      io.stdout.write(j);
+    });
+    io.stdout.write(']');
+  }
+  io.stdout.write('\n');
+  if (!quiet) {
+    for (const w of r.warnings) {
+      const where = w.activity !== undefined ? ` (activity ${w.activity + 1})` : '';
+      io.stderr.write(`warning: ${w.code} x${w.count}${where}: ${w.message}\n`);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/** What the command line talks to: the streams, so tests can run commands in-process. */
+
+/** An output stream. */
+export interface OutStream {
+  write(chunk: string | Uint8Array): unknown;
+  /** True on a terminal (progress bar instead of plain lines). */
+  isTTY?: boolean;
+  /** Terminal width. */
+  columns?: number;
+}
+
+/** Streams and signal of one command run. */
+export interface CliIo {
+  stdout: OutStream;
+  stderr: OutStream;
+  /** Aborts a running batch (the CLI's main wires it to SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/** `m:ss` or `h:mm:ss` for seconds. */
+export function clock(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** `n thing` / `n things`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * Progress of a batch on stderr: on a terminal, one bar redrawn at most ten times a second (files done /
+ * total, files per second, ETA, failures so far) with failures printed above it; elsewhere (a log, CI), one
+ * plain line per file. The closing summary is printed by {@link summaryText}.
+ */
+import type { BatchProgress, FileResult } from '../batch/convert-files.js';
+import { clock, type OutStream, plural } from './io.js';
+
+/** Draws the progress of a batch. */
+export class ProgressView {
+  private readonly out: OutStream;
+  private readonly tty: boolean;
+  private readonly quiet: boolean;
+  private lastDraw = 0;
+  private barShown = false;
+
+  constructor(out: OutStream, quiet: boolean) {
+    this.out = out;
+    this.tty = out.isTTY === true;
+    this.quiet = quiet;
+  }
+
+  /** Called after each file. */
+  update(p: BatchProgress): void {
+    const r = p.last;
+    const line = this.quiet ? (r.status === 'failed' ? fileLine(r) : null) : this.tty && r.status !== 'failed' ? null : fileLine(r);
+    if (line !== null) {
+      this.clearBar();
+      this.out.write(line + '\n');
+    }
+    if (!this.tty) return;
+    const now = performance.now();
+    if (now - this.lastDraw < 100 && p.done < p.total && line === null) return;
+    this.lastDraw = now;
+    this.out.write('\r\x1b[K' + barText(p, this.out.columns ?? 80));
+    this.barShown = true;
+  }
+
+  /** Removes the bar (before the summary). */
+  finish(): void {
+    this.clearBar();
+  }
+
+  private clearBar(): void {
+    if (this.barShown) this.out.write('\r\x1b[K');
+    this.barShown = false;
+  }
+}
+
+/** The bar: `[#####-----] 120/430  28%  33.1 files/s  ETA 0:09  2 failed`. */
+export function barText(p: BatchProgress, columns: number): string {
+  const rate = p.elapsedMs > 0 ? (p.done / p.elapsedMs) * 1000 : 0;
+  const eta = rate > 0 ? (p.total - p.done) / rate : NaN;
+  const pct = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
+  const tail = ` ${p.done}/${p.total} ${String(pct).padStart(3)}%  ${rate.toFixed(1)} files/s  ETA ${clock(eta)}${p.failed > 0 ? `  ${p.failed} failed` : ''}`;
+  const width = Math.max(10, Math.min(40, columns - tail.length - 3));
+  const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : width;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${tail}`;
+}
+
+/** One plain line for a finished file. */
+export function fileLine(r: FileResult): string {
+  switch (r.status) {
+    case 'converted': {
+      const where = r.outputs.length > 0 ? ` -> ${r.outputs.join(', ')}` : '';
+      const warn = r.warnings.length > 0 ? `, ${plural(r.warnings.length, 'warning')}` : '';
+      return `converted   ${r.input}${where} (${plural(r.activities, 'activity', 'activities')}${warn})`;
+    }
+    case 'up-to-date':
+      return `up-to-date  ${r.input}`;
+    case 'skipped':
+      return `skipped     ${r.input}: ${r.error?.code}: ${r.error?.message}`;
+    case 'failed':
+      return `failed      ${r.input}: ${r.error?.code}: ${r.error?.message}`;
+  }
+}
+
+/** Counts of a finished batch. */
+export interface BatchTotals {
+  files: number;
+  converted: number;
+  activities: number;
+  skipped: number;
+  upToDate: number;
+  failed: number;
+  /** Failures by error code. */
+  failures: Record<string, number>;
+  /** Files with warnings. */
+  filesWithWarnings: number;
+  /** For each warning code, the number of files that have it. */
+  warnings: Record<string, number>;
+  bytes: number;
+}
+
+/** Totals of a list of results. */
+export function totals(results: FileResult[]): BatchTotals {
+  const t: BatchTotals = {
+    files: results.length,
+    converted: 0,
+    activities: 0,
+    skipped: 0,
+    upToDate: 0,
+    failed: 0,
+    failures: {},
+    filesWithWarnings: 0,
+    warnings: {},
+    bytes: 0,
+  };
+  for (const r of results) {
+    t.bytes += r.bytes;
+    t.activities += r.activities;
+    if (r.status === 'converted') t.converted++;
+    else if (r.status === 'skipped') t.skipped++;
+    else if (r.status === 'up-to-date') t.upToDate++;
+    else {
+      t.failed++;
+      const code = r.error?.code ?? 'unknown';
+      t.failures[code] = (t.failures[code] ?? 0) + 1;
+    }
+    if (r.warnings.length > 0) t.filesWithWarnings++;
+    for (const w of r.warnings) t.warnings[w.code] = (t.warnings[w.code] ?? 0) + 1;
+  }
+  return t;
+}
+
+/** The closing summary. */
+export function summaryText(t: BatchTotals, elapsedMs: number, jobs: number, reportPath?: string): string {
+  const s = elapsedMs / 1000;
+  const rate = s > 0 ? t.files / s : 0;
+  const mbs = s > 0 ? t.bytes / 1e6 / s : 0;
+  const byCount = (m: Record<string, number>): string =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  const lines = [
+    `runjson: ${plural(t.files, 'file')} in ${s.toFixed(1)} s (${rate.toFixed(1)} files/s, ${mbs.toFixed(1)} MB/s, ${plural(jobs, 'worker')})`,
+    `  converted   ${t.converted} (${plural(t.activities, 'activity', 'activities')})`,
+    `  skipped     ${t.skipped} not running`,
+  ];
+  if (t.upToDate > 0) lines.push(`  up to date  ${t.upToDate}`);
+  lines.push(`  failed      ${t.failed}${t.failed > 0 ? ` (${byCount(t.failures)})` : ''}`);
+  lines.push(`  warnings    ${t.filesWithWarnings} ${t.filesWithWarnings === 1 ? 'file' : 'files'}${t.filesWithWarnings > 0 ? ` (${byCount(t.warnings)})` : ''}`);
+  if (reportPath !== undefined) lines.push(`  report      ${reportPath}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,80 @@
+/**
+ * A pool of worker threads (piscina) running {@link convertTask}. Input bytes are moved to the worker by
+ * transfer list and the output bytes come back the same way, so a file is never copied between threads.
+ *
+ * A worker that dies mid-task (a crash, an out-of-memory kill) fails that one task with `worker-crashed`;
+ * piscina starts a new worker in its place, so the batch goes on.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { ConvertOptions } from '../options.js';
+import type { ConvertTask, TaskResult } from './convert-task.js';
+
+/** Options of {@link ConvertPool}. */
+export interface ConvertPoolOptions {
+  /** Worker threads. Default: the number of cores (`os.availableParallelism()`). */
+  threads?: number;
+  /**
+   * The worker module (a file URL or path). Default: the built `worker.js` beside this module. Tests use
+   * it to inject a worker that crashes on purpose; a custom worker must export the same default function.
+   */
+  workerFile?: string | URL;
+  /** V8 heap cap of each worker, in MB: a file that needs more kills only its worker (`worker-crashed`). Default: none. */
+  maxWorkerMemoryMb?: number;
+}
+
+/** The default worker module, resolved next to this (built) module. */
+export const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** A pool of conversion workers. Call {@link ConvertPool.destroy} when done. */
+export class ConvertPool {
+  /** Number of worker threads. */
+  readonly threads: number;
+  private readonly piscina: Piscina<ConvertTask, TaskResult>;
+  /** Worker deaths seen so far. */
+  crashes = 0;
+
+  constructor(options: ConvertPoolOptions = {}) {
+    this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+    const file = options.workerFile ?? WORKER_URL;
+    this.piscina = new Piscina<ConvertTask, TaskResult>({
+      filename: file instanceof URL ? file.href : file,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      idleTimeout: 60_000,
+      resourceLimits: options.maxWorkerMemoryMb === undefined ? undefined : { maxOldGenerationSizeMb: options.maxWorkerMemoryMb },
+    });
+    // A worker that dies while idle is reported by piscina as an 'error' event; it is replaced all the same.
+    this.piscina.on('error', () => {
+      this.crashes++;
+    });
+  }
+
+  /**
+   * Converts one file's bytes on a worker. The bytes' buffer is transferred: the caller must not use it
+   * afterwards. Never rejects, except with the abort reason when `signal` aborts.
+   */
+  async run(bytes: Uint8Array, options: ConvertOptions, signal?: AbortSignal): Promise<TaskResult> {
+    const owned = ownBuffer(bytes);
+    try {
+      return await this.piscina.run({ bytes: owned, options }, { transferList: [owned.buffer as ArrayBuffer], signal: signal ?? null });
+    } catch (cause) {
+      if (signal?.aborted) throw signal.reason ?? cause;
+      this.crashes++;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      return { ok: false, error: { code: 'worker-crashed', message: `worker thread died: ${message}` }, convertMs: 0 };
+    }
+  }
+
+  /** Stops every worker. */
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+/** The bytes in a buffer of their own (a transfer moves the whole ArrayBuffer, so a view into a shared one is copied first). */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  const b = bytes.buffer;
+  if (b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength) return bytes;
+  return bytes.slice();
+}
