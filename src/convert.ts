@@ -191,14 +191,20 @@ export class ConvertSession {
     })();
     pump.catch(() => undefined);
     const inner = new ConvertSession(this.options);
+    const reader = ds.readable.getReader();
     try {
-      for await (const chunk of readableToIterable(ds.readable)) {
-        inner.push(chunk);
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        inner.push(value);
         if (inner.gzip) throw new ConvertError(ErrorCode.Unsupported, 'gzip inside gzip');
       }
       await pump;
     } catch (cause) {
-      await writer.abort().catch(() => undefined);
+      // Stop both sides without waiting on them: a pending write may never settle once reading stops.
+      void reader.cancel().catch(() => undefined);
+      void writer.abort().catch(() => undefined);
+      void rest.return?.()?.catch?.(() => undefined);
       if (cause instanceof ConvertError) throw cause;
       throw new ConvertError(ErrorCode.Malformed, `gzip: ${(cause as Error).message}`, { cause });
     }

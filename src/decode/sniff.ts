@@ -14,7 +14,10 @@ export const SNIFF_BYTES = 1024;
  */
 export function sniff(head: Uint8Array, final = true): Sniffed | 'more' {
   if (head.length === 0) return final ? 'empty' : 'more';
-  if (head[0] === 0x1f && head.length >= 2 && head[1] === 0x8b) return 'gzip';
+  if (head[0] === 0x1f) {
+    if (head.length >= 2 && head[1] === 0x8b) return 'gzip';
+    if (head.length < 2 && !final) return 'more';
+  }
   if (head.length >= 12 && (head[0] === 12 || head[0] === 14) && head[8] === 0x2e && head[9] === 0x46 && head[10] === 0x49 && head[11] === 0x54) {
     return 'fit';
   }
@@ -22,6 +25,9 @@ export function sniff(head: Uint8Array, final = true): Sniffed | 'more' {
   // Text: skip a BOM (UTF-8, UTF-16 LE/BE) and whitespace (UTF-16: every other byte is 0).
   let i = 0;
   let step = 1;
+  if (head[0] === 0xef || head[0] === 0xff || head[0] === 0xfe) {
+    if (head.length < 3 && !final) return 'more';
+  }
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
   else if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     i = head[0] === 0xff ? 2 : 3;

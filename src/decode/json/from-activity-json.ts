@@ -24,6 +24,7 @@ import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
 import { emptyColumns, JSON_SERIES_KEYS, type SeriesKey } from '../../core/series.js';
 import { parseLocalTime } from '../../core/time.js';
 import type { DecodeContext, PushDecoder } from '../decoder.js';
+import { jsonErrorOffset } from './json-error.js';
 
 /** Creates a push decoder for Activity JSON (one object, or an array of them). */
 export function createJsonDecoder(ctx: DecodeContext): PushDecoder {
@@ -54,8 +55,8 @@ export function fromActivityJsonText(text: string, report: Report): Activity[] {
     doc = JSON.parse(text);
   } catch (cause) {
     const msg = (cause as Error).message;
-    const at = /position (\d+)/.exec(msg);
-    const where = at === null ? {} : lineColumn(text, Number(at[1]));
+    const at = jsonErrorOffset(text);
+    const where = at < 0 ? {} : lineColumn(text, at);
     throw new ConvertError(ErrorCode.Malformed, `not valid JSON: ${msg}`, { format: 'json', cause, ...where });
   }
   const docs = Array.isArray(doc) ? doc : [doc];
@@ -93,7 +94,8 @@ export function fromActivityJson(doc: unknown, report: Report, index?: number): 
   const start = typeof d.startDateTimeLocal === 'string' ? parseLocalTime(d.startDateTimeLocal) : null;
   if (start === null) throw invalid('startDateTimeLocal is missing or not an ISO 8601 date-time', index);
   if (start.offset === null) {
-    report.warn('time-zone-unknown', 'startDateTimeLocal has no UTC offset: taken as UTC', 1, where);
+    // The wall time is what the runner saw; with no offset we keep it as written and call it UTC.
+    report.warn('time-zone-unknown', 'startDateTimeLocal has no UTC offset: the wall time is kept and marked +00:00', 1, where);
   }
 
   const keys = d.recordingKeys;
@@ -157,7 +159,7 @@ export function fromActivityJson(doc: unknown, report: Report, index?: number): 
   return {
     length: n,
     startTime: start.epochMs,
-    utcOffset: start.offset,
+    utcOffset: start.offset ?? 0,
     time,
     duration,
     hasClock: clock !== null,
