@@ -1,0 +1,222 @@
+/**
+ * The real command on a temporary folder built from `fixtures/` and generated files: nested folders, .gz,
+ * corrupt files, a file that is not a run, names that collide, a file with two activities. Every output is
+ * compared byte for byte with what the library gives for the same input, and checked with `validate`; the
+ * report and the exit code are checked too. Fixture files in formats that do not convert yet (FIT, TCX, GPX
+ * before their decoders land) are expected to fail with the code the library gives — so they are checked
+ * for real automatically once they convert.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convertSync } from '../../src/convert.js';
+import { ConvertError } from '../../src/core/errors.js';
+import { validate } from '../../src/validate.js';
+import { FIXTURES } from '../helpers/paths.js';
+import { makeActivityJson } from '../pool/make-activity.js';
+import { requireBuild, runBuilt } from './built.js';
+
+interface Expected {
+  status: 'converted' | 'skipped' | 'failed';
+  code?: string;
+  json: string[];
+}
+
+let root: string;
+let input: string;
+const expected = new Map<string, Expected>(); // by path relative to `input`
+
+/** What the library says about a file (the oracle for the command's output). */
+function oracle(bytes: Uint8Array): Expected {
+  try {
+    return { status: 'converted', json: convertSync(bytes).activities.map((a) => a.toJson()) };
+  } catch (e) {
+    if (!(e instanceof ConvertError)) throw e;
+    return { status: e.code === 'not-running' ? 'skipped' : 'failed', code: e.code, json: [] };
+  }
+}
+
+function put(rel: string, data: string | Uint8Array, picked = true): void {
+  const path = join(input, rel);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, data);
+  if (picked) expected.set(rel, oracle(typeof data === 'string' ? new TextEncoder().encode(data) : data));
+}
+
+function filesBelow(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'))
+    .sort();
+}
+
+beforeAll(() => {
+  requireBuild();
+  root = mkdtempSync(join(tmpdir(), 'runjson-batch-'));
+  input = join(root, 'in');
+  put('run-a.json', makeActivityJson({ seed: 1 }));
+  put('sub/run-b.json.gz', gzipSync(makeActivityJson({ seed: 2 })));
+  put('sub/deep/er/run-c.json', makeActivityJson({ seed: 3 }));
+  put('sub/ride.json', makeActivityJson({ seed: 4, activityType: 'cycling' }));
+  put('sub/corrupt.json', makeActivityJson({ seed: 5 }).slice(0, 300));
+  put('sub/corrupt.json.gz', gzipSync(makeActivityJson({ seed: 6 })).subarray(0, 200));
+  put('sub/noise.gpx', 'this is not XML at all');
+  put('sub/empty.fit', '');
+  // Collisions: dup.json, dup.tcx (JSON content: the format is sniffed, not taken from the name) and dup.json.gz.
+  put('dup/dup.json', makeActivityJson({ seed: 7 }));
+  put('dup/dup.json.gz', gzipSync(makeActivityJson({ seed: 8 })));
+  put('dup/dup.tcx', makeActivityJson({ seed: 9 }));
+  // multi-1.json sorts before multi.json, so it keeps its name and multi.json's outputs (which could be
+  // multi-1.json, multi-2.json) take the full file name.
+  put('dup/multi.json', `[${makeActivityJson({ seed: 10 })},${makeActivityJson({ seed: 11 })}]`);
+  put('dup/multi-1.json', makeActivityJson({ seed: 12 }));
+  // Not picked up by the folder walk.
+  put('sub/.hidden.json', makeActivityJson({ seed: 13 }), false);
+  put('sub/readme.txt', 'notes', false);
+  // Every fixture of the project, whatever converts today.
+  for (const rel of filesBelow(FIXTURES)) {
+    if (!/\.(fit|tcx|gpx|json)(\.gz)?$/i.test(rel)) continue;
+    const bytes = readFileSync(join(FIXTURES, rel));
+    put(`fixtures/${rel}`, bytes);
+  }
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Where the command must write each converted input (the naming rules of the README). */
+const OUTPUT_NAMES: Record<string, string[]> = {
+  'run-a.json': ['run-a.json'],
+  'sub/run-b.json.gz': ['sub/run-b.json'],
+  'sub/deep/er/run-c.json': ['sub/deep/er/run-c.json'],
+  'dup/dup.json': ['dup/dup.json'],
+  'dup/dup.json.gz': ['dup/dup.json.gz.json'],
+  'dup/dup.tcx': ['dup/dup.tcx.json'],
+  'dup/multi-1.json': ['dup/multi-1.json'],
+  'dup/multi.json': ['dup/multi.json-1.json', 'dup/multi.json-2.json'],
+};
+
+function outputsFor(rel: string, count: number): string[] {
+  if (OUTPUT_NAMES[rel] !== undefined) return OUTPUT_NAMES[rel];
+  const stem = rel.replace(/\.gz$/i, '').replace(/\.(fit|tcx|gpx|json)$/i, '');
+  return count === 1 ? [`${stem}.json`] : Array.from({ length: count }, (_, i) => `${stem}-${i + 1}.json`);
+}
+
+describe('runjson convert FOLDER -o OUTDIR', () => {
+  let out: string;
+  let run: Awaited<ReturnType<typeof runBuilt>>;
+  let report: {
+    totals: Record<string, unknown> & { failures: Record<string, number> };
+    files: { input: string; relative: string; status: string; activities: number; outputs: string[]; error: { code: string } | null; bytes: number; timings: Record<string, number>; warnings: unknown[] }[];
+    jobs: number;
+    interrupted: boolean;
+  };
+
+  beforeAll(async () => {
+    out = join(root, 'out');
+    run = await runBuilt(['convert', input, '-o', out, '--jobs', '2', '--report', join(root, 'report.json')]);
+    report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8'));
+  });
+
+  it('exits 1 because some files failed', () => {
+    expect(run.code).toBe(1);
+  });
+
+  it('writes exactly the expected outputs, each byte-identical to the library and valid', () => {
+    const want = new Map<string, string>();
+    for (const [rel, e] of expected) {
+      if (e.status !== 'converted') continue;
+      const names = outputsFor(rel, e.json.length);
+      expect(names.length).toBe(e.json.length);
+      names.forEach((n, i) => want.set(n, e.json[i]));
+    }
+    expect(filesBelow(out)).toEqual([...want.keys()].sort());
+    for (const [name, json] of want) {
+      const text = readFileSync(join(out, name), 'utf8');
+      expect(text, name).toBe(json);
+      expect(validate(JSON.parse(text)), name).toEqual([]);
+    }
+  });
+
+  it('reports every file with its status, activity count, error code, outputs and timings', () => {
+    expect(report.files.length).toBe(expected.size);
+    expect(report.jobs).toBe(2);
+    expect(report.interrupted).toBe(false);
+    for (const f of report.files) {
+      const e = expected.get(f.relative.startsWith('fixtures/') ? f.relative : relative(input, f.input).split('\\').join('/'));
+      expect(e, f.input).toBeDefined();
+      expect(f.status, f.input).toBe(e!.status);
+      expect(f.activities, f.input).toBe(e!.json.length);
+      expect(f.error?.code, f.input).toBe(e!.code);
+      expect(f.outputs.length).toBe(e!.status === 'converted' ? e!.json.length : 0);
+      for (const k of ['readMs', 'convertMs', 'writeMs', 'totalMs']) expect(f.timings[k]).toBeGreaterThanOrEqual(0);
+      expect(Array.isArray(f.warnings)).toBe(true);
+    }
+    const count = (s: string): number => [...expected.values()].filter((e) => e.status === s).length;
+    expect(report.totals).toMatchObject({ files: expected.size, converted: count('converted'), skipped: count('skipped'), failed: count('failed') });
+    expect(report.totals.failures.malformed).toBeGreaterThanOrEqual(2);
+    expect(report.totals.failures['unknown-format']).toBeGreaterThanOrEqual(1);
+    expect(report.totals.failures['empty-input']).toBe(1);
+  });
+
+  it('prints one plain line per file (not a terminal) and a closing summary', () => {
+    expect(run.stderr).toMatch(/^converted\s+\S*run-a\.json -> /m);
+    expect(run.stderr).toMatch(/^skipped\s+\S*ride\.json: not-running:/m);
+    expect(run.stderr).toMatch(/^failed\s+\S*corrupt\.json: malformed:/m);
+    expect(run.stderr).toMatch(/converted\s+\d+ \(\d+ activities\)/);
+    expect(run.stderr).toMatch(/skipped\s+1 not running/);
+    expect(run.stderr).toMatch(/failed\s+\d+ \(.*malformed \d+/);
+    expect(run.stderr).not.toContain('\r');
+  });
+
+  it('--resume converts nothing again and exits with the failures still counted', async () => {
+    const again = await runBuilt(['convert', input, '-o', out, '--resume', '--quiet', '--report', join(root, 'report2.json')]);
+    expect(again.code).toBe(1);
+    const r2 = JSON.parse(readFileSync(join(root, 'report2.json'), 'utf8'));
+    expect(r2.totals.upToDate).toBe(report.totals.converted);
+    expect(r2.totals.converted).toBe(0);
+    // --quiet: failures and the summary only.
+    expect(again.stderr).not.toMatch(/^up-to-date/m);
+    expect(again.stderr).toMatch(/^failed/m);
+  });
+
+  it('the output folder inside the input folder is not converted again', async () => {
+    const inner = join(input, 'json-out');
+    const first = await runBuilt(['convert', join(input, 'sub', 'deep'), '-o', inner, '-q']);
+    expect(first.code).toBe(0);
+    const twice = await runBuilt(['convert', input, '-o', inner, '-q', '--report', join(root, 'report3.json')]);
+    const r3 = JSON.parse(readFileSync(join(root, 'report3.json'), 'utf8'));
+    expect(r3.files.some((f: { input: string }) => f.input.includes('json-out'))).toBe(false);
+    expect(twice.code).toBe(1);
+    rmSync(inner, { recursive: true });
+  });
+});
+
+describe('exit codes of a batch', () => {
+  it('0 when every file converted or was skipped as not a run', async () => {
+    const dir = join(root, 'clean');
+    mkdirSync(join(dir, 'a'), { recursive: true });
+    writeFileSync(join(dir, 'a', 'one.json'), makeActivityJson({ seed: 21 }));
+    writeFileSync(join(dir, 'two.json.gz'), gzipSync(makeActivityJson({ seed: 22 })));
+    writeFileSync(join(dir, 'ride.json'), makeActivityJson({ seed: 23, activityType: 'cycling' }));
+    const r = await runBuilt(['convert', dir, '-o', join(root, 'clean-out'), '-j', '1']);
+    expect(r.code).toBe(0);
+    expect(filesBelow(join(root, 'clean-out'))).toEqual(['a/one.json', 'two.json']);
+  });
+
+  it('several files and folders into one OUTDIR; a missing input is a failed file', async () => {
+    const dir = join(root, 'mixed');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(input, 'run-a.json'), join(dir, 'x.json'));
+    const r = await runBuilt(['convert', join(dir, 'x.json'), join(input, 'sub', 'deep'), join(root, 'missing.fit'), '-o', join(root, 'mixed-out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/missing\.fit: read-error: ENOENT/);
+    expect(filesBelow(join(root, 'mixed-out'))).toEqual(['er/run-c.json', 'x.json']);
+  });
+
+  it('2 on a usage error, before touching anything', async () => {
+    const r = await runBuilt(['convert', input, '--jobs', 'lots', '-o', join(root, 'never')]);
+    expect(r.code).toBe(2);
+    expect(() => readdirSync(join(root, 'never'))).toThrow();
+  });
+});

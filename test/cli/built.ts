@@ -1,0 +1,36 @@
+/** Running the built command (`dist/cli/main.js`) as a child process: batches need the worker threads, which run built JS. */
+import { type SpawnOptions, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/paths.js';
+
+/** The built executable. */
+export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Throws a clear message when the build is missing (`npm test` builds first; else run `npm run build`). */
+export function requireBuild(): void {
+  if (!existsSync(MAIN) || !existsSync(join(ROOT, 'dist', 'pool', 'worker.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` before these tests (npm test does it)');
+  }
+}
+
+/** Result of a child run. */
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli/main.js ...args`. */
+export function runBuilt(args: string[], options: SpawnOptions = {}): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}

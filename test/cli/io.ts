@@ -1,0 +1,21 @@
+/** Runs the command line in-process, capturing stdout and stderr. */
+import { run } from '../../src/cli/run.js';
+
+/** What one command run printed and returned. */
+export interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `runjson ...argv` in this process. */
+export async function runCli(argv: string[], tty = false): Promise<Captured> {
+  const out: Uint8Array[] = [];
+  const err: string[] = [];
+  const enc = new TextEncoder();
+  const code = await run(argv, {
+    stdout: { write: (c: string | Uint8Array) => out.push(typeof c === 'string' ? enc.encode(c) : c.slice()) },
+    stderr: { write: (c: string | Uint8Array) => err.push(typeof c === 'string' ? c : new TextDecoder().decode(c)), isTTY: tty, columns: 100 },
+  });
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: err.join('') };
+}
