@@ -1,0 +1,270 @@
+/**
+ * GPX 1.0 / 1.1 → one activity.
+ * Schema: https://www.topografix.com/GPX/1/1/ ; extensions read on their local name: Garmin
+ * TrackPointExtension v1/v2 (`hr`, `cad`, `atemp`, `speed`), Cluetrust gpxdata (`hr`, `cadence`, `temp`,
+ * `distance`, `speed`), Garmin GpxExtensions (`Temperature`), and the common power elements (`power`,
+ * `PowerInWatts`, `watts`). Elements are matched on their local name (prefixes vary and are sometimes
+ * undeclared, e.g. `gpxdata:` in mapstogpx exports).
+ *
+ * Every `<trk>` and `<trkseg>` of the file goes into one activity; a new segment or track after the
+ * first is a pause (spec §4). A file with a single segment has no pause markers: the gap rule applies.
+ * Waypoints and routes are not part of a recorded run: ignored, with a note.
+ */
+import type { SaxesTagPlain } from 'saxes';
+import { type Activity, emptyMeta } from '../../core/activity.js';
+import { ConvertError, ErrorCode } from '../../core/errors.js';
+import type { DecodeContext } from '../decoder.js';
+import { deviceTypeOf } from '../xml/device.js';
+import { IsoTimeParser, metresTextToKm, parseNumber } from '../xml/numbers.js';
+import { type SampleCounter, TrackWriter } from '../xml/track-writer.js';
+import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
+
+const GPX = 1;
+const TRK = 2;
+const TRKSEG = 3;
+const TRKPT = 4;
+const ELE = 5;
+const TIME = 6;
+const TYPE = 7;
+const WPT = 8;
+const RTE = 9;
+const HR = 10;
+const HEARTRATE = 11;
+const CAD = 12;
+const CADENCE = 13;
+const ATEMP = 14;
+const TEMP = 15;
+const TEMPERATURE = 16;
+const SPEED = 17;
+const POWER = 18;
+const POWER_IN_WATTS = 19;
+const WATTS = 20;
+const DISTANCE = 21;
+
+const NAMES = [
+  '',
+  'gpx',
+  'trk',
+  'trkseg',
+  'trkpt',
+  'ele',
+  'time',
+  'type',
+  'wpt',
+  'rte',
+  'hr',
+  'heartrate',
+  'cad',
+  'cadence',
+  'atemp',
+  'temp',
+  'Temperature',
+  'speed',
+  'power',
+  'PowerInWatts',
+  'watts',
+  'distance',
+] as const;
+
+const WANT_TEXT = textTable(NAMES, [
+  'ele', 'time', 'type', 'hr', 'heartrate', 'cad', 'cadence', 'atemp', 'temp', 'Temperature', 'speed', 'power',
+  'PowerInWatts', 'watts', 'distance',
+]);
+
+/** Strava's numeric activity types (its GPX `<type>`). */
+const STRAVA_TYPES: Record<string, string> = {
+  '1': 'cycling',
+  '2': 'skiing',
+  '3': 'skiing',
+  '4': 'hiking',
+  '5': 'skating',
+  '6': 'skating',
+  '7': 'skiing',
+  '8': 'skiing',
+  '9': 'running',
+  '10': 'walking',
+  '11': 'other',
+  '12': 'snowboarding',
+  '13': 'snowshoeing',
+  '16': 'swimming',
+  '17': 'cycling',
+  '18': 'cycling',
+  '19': 'cycling',
+  '53': 'running',
+};
+
+/**
+ * GPX `<type>` → sport, or null when the text is not recognisable (the file is then taken as a run).
+ * Strava writes a number (9 run, 1 ride, 16 swim…); Garmin Connect and others write words.
+ */
+export function gpxSport(type: string): string | null {
+  const t = type.trim().toLowerCase();
+  if (t === '') return null;
+  if (/^\d+$/.test(t)) return STRAVA_TYPES[t] ?? null;
+  if (/run|jog|treadmill/.test(t)) return 'running';
+  if (/cycl|bik|ride/.test(t)) return 'cycling';
+  if (/walk/.test(t)) return 'walking';
+  if (/hik/.test(t)) return 'hiking';
+  if (/swim/.test(t)) return 'swimming';
+  if (/ski/.test(t)) return 'skiing';
+  if (/row|kayak|canoe|paddl/.test(t)) return 'rowing';
+  return null;
+}
+
+/** Streams a GPX document into one activity. */
+export class GpxHandler implements XmlHandler {
+  readonly format = 'gpx' as const;
+  readonly names = NAMES;
+  readonly wantText = WANT_TEXT;
+  private readonly ctx: DecodeContext;
+  private readonly times = new IsoTimeParser();
+  private readonly counter: SampleCounter = { samples: 0 };
+  private readonly w: TrackWriter;
+  private creator: string | null = null;
+  private type: string | null = null;
+  private tracks = 0;
+  private segments = 0;
+  private waypoints = 0;
+  private routes = 0;
+  private overlaps = 0;
+  private backwardsAtTrack = 0;
+  private badNumbers = 0;
+  private inTrk = false;
+  private inTrkpt = false;
+  private ignored = 0;
+
+  constructor(ctx: DecodeContext, _where: () => XmlPosition) {
+    this.ctx = ctx;
+    this.w = new TrackWriter(this.counter, ctx.options);
+  }
+
+  open(id: number, tag: SaxesTagPlain): void {
+    switch (id) {
+      case TRKPT: {
+        if (!this.inTrk) return;
+        this.inTrkpt = true;
+        const w = this.w;
+        w.resetPoint();
+        const a = tag.attributes;
+        w.lat = this.num(a.lat ?? '');
+        w.lon = this.num(a.lon ?? '');
+        return;
+      }
+      case TRKSEG:
+        if (this.inTrk && this.segments++ > 0) this.w.pause();
+        return;
+      case TRK:
+        this.inTrk = true;
+        if (this.tracks++ > 0) this.w.pause();
+        this.backwardsAtTrack = this.w.backwards;
+        return;
+      case GPX:
+        this.creator = tag.attributes.creator?.trim() || null;
+        return;
+      case WPT:
+        this.waypoints++;
+        this.ignored++;
+        return;
+      case RTE:
+        this.routes++;
+        this.ignored++;
+        return;
+      default:
+    }
+  }
+
+  close(id: number, text: string): void {
+    const w = this.w;
+    if (this.inTrkpt) {
+      switch (id) {
+        case TIME:
+          w.time = this.times.parse(text);
+          if (w.time !== w.time && text.trim() !== '') this.badNumbers++;
+          return;
+        case ELE:
+          w.ele = this.num(text);
+          return;
+        case HR:
+        case HEARTRATE:
+          w.hr = this.num(text);
+          return;
+        case CAD:
+        case CADENCE:
+          w.cad = this.num(text);
+          return;
+        case ATEMP:
+        case TEMP:
+        case TEMPERATURE:
+          w.temp = this.num(text);
+          return;
+        case SPEED:
+          w.speed = this.num(text);
+          return;
+        case POWER:
+        case POWER_IN_WATTS:
+        case WATTS:
+          w.power = this.num(text);
+          return;
+        case DISTANCE:
+          w.dist = metresTextToKm(text);
+          if (w.dist !== w.dist && text.trim() !== '') this.badNumbers++;
+          return;
+        case TRKPT:
+          this.inTrkpt = false;
+          // A trkpt inside a wpt/rte cannot happen; one outside a trk was never opened.
+          w.commit();
+          return;
+        default:
+          return;
+      }
+    }
+    switch (id) {
+      case TYPE:
+        if (this.inTrk && this.type === null && this.ignored === 0) this.type = text;
+        return;
+      case TRK:
+        this.inTrk = false;
+        if (this.tracks > 1 && w.backwards > this.backwardsAtTrack) this.overlaps++;
+        return;
+      case WPT:
+      case RTE:
+        this.ignored--;
+        return;
+      default:
+    }
+  }
+
+  finish(): Activity[] {
+    const { report, options } = this.ctx;
+    if (this.tracks === 0 && (this.routes > 0 || this.waypoints > 0)) {
+      throw new ConvertError(ErrorCode.NotAnActivity, 'the GPX file holds routes or waypoints but no track', { format: 'gpx' });
+    }
+    if (this.waypoints > 0) report.note('waypoints-ignored', 'waypoints are not part of the run: ignored', this.waypoints);
+    if (this.routes > 0) report.note('routes-ignored', 'routes are not part of the run: ignored', this.routes);
+    if (this.overlaps > 0) report.warn('tracks-overlap', 'tracks overlap in time: their earlier points were left out', this.overlaps);
+    report.warn('bad-number', 'values that are not numbers were left out', this.badNumbers);
+    if (this.times.noZone > 0) report.warn('time-no-zone', 'times with no time zone were read as UTC', this.times.noZone);
+    if (this.times.subMs > 0) report.warn('time-sub-ms', 'times finer than a millisecond were rounded to the millisecond', this.times.subMs);
+    let sport = this.type === null ? null : gpxSport(this.type);
+    if (sport === null) {
+      sport = 'running';
+      report.note(
+        'sport-assumed',
+        this.type === null ? 'the GPX file does not say what sport it is: taken as a run' : `GPX type '${this.type.trim()}' not recognised: taken as a run`,
+      );
+    }
+    const meta = emptyMeta('gpx', sport);
+    meta.device = this.creator;
+    meta.appVersion = this.creator;
+    meta.deviceType = deviceTypeOf(this.creator);
+    if (this.tracks === 0) return [];
+    const markers = this.tracks > 1 || this.segments > 1;
+    return [this.w.finish(meta, options, report, markers ? 'none' : 'all', undefined, undefined)];
+  }
+
+  private num(text: string): number {
+    const v = parseNumber(text);
+    if (v !== v && text.trim() !== '') this.badNumbers++;
+    return v;
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * TCX (Garmin Training Center Database v2) → activities.
+ * Schema: https://www8.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd (and ActivityExtension v2 for TPX).
+ *
+ * Elements are matched on their local name (`ns3:TPX`, `TPX`, undeclared prefixes). One activity per
+ * `<Activity>` (several in one file → several results); a file with courses and no activity is refused
+ * (`not-an-activity`). Pauses: a second `<Track>` inside a `<Lap>` (Garmin Training Center writes one
+ * Track per recording segment); files with no such markers (Garmin Connect writes one Track per Lap)
+ * get the gap rule over every sample; files with markers get it at lap boundaries only.
+ */
+import type { SaxesTagPlain } from 'saxes';
+import { type Activity, Intensity, emptyMeta } from '../../core/activity.js';
+import type { DecodeContext } from '../decoder.js';
+import { ConvertError, ErrorCode } from '../../core/errors.js';
+import { IsoTimeParser, metresTextToKm, parseNumber } from '../xml/numbers.js';
+import { deviceTypeOf } from '../xml/device.js';
+import { type SampleCounter, TrackWriter } from '../xml/track-writer.js';
+import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
+
+// Element ids: the index of the local name in NAMES.
+const ACTIVITY = 1;
+const ID = 2;
+const NOTES = 3;
+const LAP = 4;
+const INTENSITY = 5;
+const TRIGGER = 6;
+const TRACK = 7;
+const TRACKPOINT = 8;
+const TIME = 9;
+const LAT = 10;
+const LON = 11;
+const ALT = 12;
+const DIST = 13;
+const HR = 14;
+const VALUE = 15;
+const CADENCE = 16;
+const RUN_CADENCE = 17;
+const SPEED = 18;
+const WATTS = 19;
+const CREATOR = 20;
+const NAME = 21;
+const VERSION_MAJOR = 22;
+const VERSION_MINOR = 23;
+const COURSE = 24;
+const TOTAL_TIME = 25;
+
+const NAMES = [
+  '',
+  'Activity',
+  'Id',
+  'Notes',
+  'Lap',
+  'Intensity',
+  'TriggerMethod',
+  'Track',
+  'Trackpoint',
+  'Time',
+  'LatitudeDegrees',
+  'LongitudeDegrees',
+  'AltitudeMeters',
+  'DistanceMeters',
+  'HeartRateBpm',
+  'Value',
+  'Cadence',
+  'RunCadence',
+  'Speed',
+  'Watts',
+  'Creator',
+  'Name',
+  'VersionMajor',
+  'VersionMinor',
+  'Course',
+  'TotalTimeSeconds',
+] as const;
+
+const WANT_TEXT = textTable(NAMES, [
+  'Id', 'Notes', 'Intensity', 'TriggerMethod', 'Time', 'LatitudeDegrees', 'LongitudeDegrees', 'AltitudeMeters',
+  'DistanceMeters', 'TotalTimeSeconds', 'Value', 'Cadence', 'RunCadence', 'Speed', 'Watts', 'Name', 'VersionMajor', 'VersionMinor',
+]);
+
+/** TCX `Sport` attribute → runjson sport. */
+export function tcxSport(sport: string | undefined): string {
+  switch (sport) {
+    case 'Running':
+      return 'running';
+    case 'Biking':
+      return 'cycling';
+    case undefined:
+    case '':
+    case 'Other':
+      return 'other';
+    default:
+      return sport.toLowerCase();
+  }
+}
+
+/** Streams a TCX document into activities. */
+export class TcxHandler implements XmlHandler {
+  readonly format = 'tcx' as const;
+  readonly names = NAMES;
+  readonly wantText = WANT_TEXT;
+  private readonly ctx: DecodeContext;
+  private readonly where: () => XmlPosition;
+  private readonly times = new IsoTimeParser();
+  private readonly counter: SampleCounter = { samples: 0 };
+  private readonly activities: Activity[] = [];
+  private courses = 0;
+  private badNumbers = 0;
+
+  // The activity being read.
+  private w: TrackWriter | null = null;
+  private sport = 'other';
+  private notes: string | null = null;
+  private creatorName: string | null = null;
+  private versionMajor = '';
+  private versionMinor = '';
+  private startTime: number | undefined = undefined;
+  private lapCount = 0;
+  private lapFirst = 0;
+  private lapStart = NaN;
+  private lapTotal = NaN;
+  private tracksInLap = 0;
+  private markers = false;
+  private lapByDistance = false;
+  private lapIntensity: Intensity = Intensity.Active;
+  private emptyLaps = 0;
+
+  // Where we are.
+  private inLap = false;
+  private inTrackpoint = false;
+  private inHr = false;
+  private inCreator = false;
+
+  constructor(ctx: DecodeContext, where: () => XmlPosition) {
+    this.ctx = ctx;
+    this.where = where;
+  }
+
+  open(id: number, tag: SaxesTagPlain): void {
+    switch (id) {
+      case TRACKPOINT:
+        if (this.w !== null && this.inLap) {
+          this.inTrackpoint = true;
+          this.w.resetPoint();
+        }
+        return;
+      case HR:
+        this.inHr = this.inTrackpoint;
+        return;
+      case ACTIVITY:
+        this.startActivity(tag.attributes.Sport);
+        return;
+      case LAP:
+        if (this.w === null) return;
+        this.inLap = true;
+        this.lapFirst = this.w.builder.length;
+        this.tracksInLap = 0;
+        this.lapByDistance = false;
+        this.lapIntensity = Intensity.Active;
+        this.lapTotal = NaN;
+        this.lapStart = this.times.parse(tag.attributes.StartTime ?? '');
+        if (this.lapCount++ === 0) {
+          if (this.lapStart === this.lapStart) this.startTime = this.lapStart;
+        } else {
+          this.w.candidate();
+        }
+        return;
+      case TRACK:
+        if (this.w !== null && this.inLap && ++this.tracksInLap > 1) {
+          this.markers = true;
+          this.w.pause();
+        }
+        return;
+      case CREATOR:
+        this.inCreator = this.w !== null;
+        return;
+      case COURSE:
+        this.courses++;
+        return;
+      default:
+    }
+  }
+
+  close(id: number, text: string): void {
+    const w = this.w;
+    if (w === null) return;
+    if (this.inTrackpoint) {
+      switch (id) {
+        case TIME:
+          w.time = this.times.parse(text);
+          if (w.time !== w.time && text.trim() !== '') this.badNumbers++;
+          return;
+        case LAT:
+          w.lat = this.num(text);
+          return;
+        case LON:
+          w.lon = this.num(text);
+          return;
+        case ALT:
+          w.ele = this.num(text);
+          return;
+        case DIST:
+          w.dist = metresTextToKm(text);
+          if (w.dist !== w.dist && text.trim() !== '') this.badNumbers++;
+          return;
+        case VALUE:
+          if (this.inHr) w.hr = this.num(text);
+          return;
+        case HR:
+          this.inHr = false;
+          return;
+        case CADENCE:
+          w.cad = this.num(text);
+          return;
+        case RUN_CADENCE:
+          w.runCad = this.num(text);
+          return;
+        case SPEED:
+          w.speed = this.num(text);
+          return;
+        case WATTS:
+          w.power = this.num(text);
+          return;
+        case TRACKPOINT:
+          this.inTrackpoint = false;
+          w.commit();
+          return;
+        default:
+          return;
+      }
+    }
+    switch (id) {
+      case INTENSITY:
+        if (this.inLap) this.lapIntensity = text.trim() === 'Resting' ? Intensity.Rest : Intensity.Active;
+        return;
+      case TRIGGER:
+        if (this.inLap) this.lapByDistance = text.trim() === 'Distance';
+        return;
+      case TOTAL_TIME:
+        if (this.inLap) this.lapTotal = parseNumber(text);
+        return;
+      case LAP:
+        if (!this.inLap) return;
+        this.inLap = false;
+        if (w.builder.length > this.lapFirst) {
+          w.lap(this.lapByDistance, this.lapIntensity);
+          this.addWindow(w);
+        } else {
+          this.emptyLaps++;
+        }
+        return;
+      case NOTES:
+        if (!this.inLap) this.notes = text;
+        return;
+      case NAME:
+        if (this.inCreator) this.creatorName = text.trim();
+        return;
+      case VERSION_MAJOR:
+        if (this.inCreator) this.versionMajor = text.trim();
+        return;
+      case VERSION_MINOR:
+        if (this.inCreator) this.versionMinor = text.trim();
+        return;
+      case CREATOR:
+        this.inCreator = false;
+        return;
+      case ACTIVITY:
+        this.endActivity();
+        return;
+      default:
+    }
+  }
+
+  finish(): Activity[] {
+    const { report } = this.ctx;
+    if (this.activities.length === 0 && this.courses > 0) {
+      throw new ConvertError(ErrorCode.NotAnActivity, 'the TCX file holds a course, not an activity', { format: 'tcx' });
+    }
+    if (this.courses > 0) report.note('courses-ignored', 'courses in the TCX file were ignored', this.courses);
+    report.warn('bad-number', 'values that are not numbers were left out', this.badNumbers);
+    if (this.times.noZone > 0) report.warn('time-no-zone', 'times with no time zone were read as UTC', this.times.noZone);
+    if (this.times.subMs > 0) report.warn('time-sub-ms', 'times finer than a millisecond were rounded to the millisecond', this.times.subMs);
+    return this.activities;
+  }
+
+  /**
+   * The pause time a lap holds by its own account: its elapsed time (StartTime to its last trackpoint)
+   * minus its TotalTimeSeconds (timer time). The gap rule may not put more pause than that in the lap.
+   */
+  private addWindow(w: TrackWriter): void {
+    const b = w.builder;
+    const last = b.length - 1;
+    const start = this.lapStart === this.lapStart ? Math.min(this.lapStart, b.time[this.lapFirst]) : b.time[this.lapFirst];
+    const budget = this.lapTotal === this.lapTotal ? (b.time[last] - start) / 1000 - this.lapTotal : Infinity;
+    w.windows.push({ first: this.lapFirst, last, budgetS: budget });
+  }
+
+  private num(text: string): number {
+    const v = parseNumber(text);
+    if (v !== v && text.trim() !== '') this.badNumbers++;
+    return v;
+  }
+
+  private startActivity(sport: string | undefined): void {
+    if (this.w !== null) this.endActivity();
+    this.w = new TrackWriter(this.counter, this.ctx.options);
+    this.sport = tcxSport(sport);
+    this.notes = null;
+    this.creatorName = null;
+    this.versionMajor = '';
+    this.versionMinor = '';
+    this.startTime = undefined;
+    this.lapCount = 0;
+    this.markers = false;
+    this.emptyLaps = 0;
+    this.inLap = false;
+    this.inTrackpoint = false;
+    this.inCreator = false;
+  }
+
+  private endActivity(): void {
+    const w = this.w;
+    if (w === null) return;
+    this.w = null;
+    const { report, options } = this.ctx;
+    const index = this.activities.length;
+    const meta = emptyMeta('tcx', this.sport);
+    meta.notes = this.notes;
+    meta.device = this.creatorName;
+    meta.deviceType = deviceTypeOf(this.creatorName);
+    if (this.versionMajor !== '') meta.appVersion = this.versionMinor !== '' ? `${this.versionMajor}.${this.versionMinor}` : this.versionMajor;
+    report.warn('empty-lap', 'laps with no trackpoint of their own were merged into the previous lap', this.emptyLaps, { activity: index });
+    const gapMode = this.markers ? 'candidates' : 'all';
+    this.activities.push(w.finish(meta, options, report, gapMode, this.startTime, index));
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The XML plumbing shared by the TCX and GPX decoders: bytes → text (XmlTextStream) → saxes, with
+ * element names mapped once to small integer ids, text captured only inside the elements a format
+ * wants, limits on depth and text length, no entity expansion, and every error a `ConvertError` with
+ * line and column.
+ *
+ * Measured decisions (saxes 6, Node 20, corpus TCX/GPX; `npm run bench -- --only decode/xml`):
+ * - The `text` handler is installed only while a wanted element is open and removed at its close:
+ *   saxes does not even slice the text when no handler is set, so the whitespace between elements costs
+ *   nothing. Keeping a permanent handler that ignores unwanted text was measurably slower (see the
+ *   numbers in bench/groups/decode-xml.ts).
+ * - `position: false` is not used: in saxes 6 it only drops the position from error messages (the line
+ *   and column are counted anyway, see saxes' README), and we need them for errors. Measured: no
+ *   difference beyond noise.
+ * - `xmlns: false`: namespaces are not resolved (files use undeclared prefixes such as `gpxdata:`); the
+ *   prefix is stripped here and elements are matched on their local name.
+ */
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { Activity } from '../../core/activity.js';
+import { ConvertError, ErrorCode, type SourceFormat } from '../../core/errors.js';
+import type { DecodeContext } from '../decoder.js';
+import { XmlTextStream } from './text-stream.js';
+
+/** A line and column (1-based) in the original input. */
+export interface XmlPosition {
+  line: number;
+  column: number;
+}
+
+/** What a format (TCX, GPX) plugs into the reader. */
+export interface XmlHandler {
+  /** The format, for errors. */
+  readonly format: SourceFormat;
+  /** Local element names the format cares about; an element's id is its index here (0 = any other name). */
+  readonly names: readonly string[];
+  /** Per id: 1 when the element's text content is wanted in {@link close}. */
+  readonly wantText: Uint8Array;
+  /** An element opened (`tag.attributes` holds its attributes by qualified name). */
+  open(id: number, tag: SaxesTagPlain): void;
+  /** An element closed; `text` is its text content when its id wants text, else ''. */
+  close(id: number, text: string): void;
+  /** End of input: the activities found. */
+  finish(): Activity[];
+}
+
+/** Picks the handler for a root element (by local name), or null when the root is not one we read. */
+export type HandlerSelector = (rootLocalName: string, where: () => XmlPosition) => XmlHandler | null;
+
+/** Most distinct qualified names remembered (a hostile file with endless names cannot grow the cache). */
+const MAX_CACHED_NAMES = 4096;
+
+type SaxesPlain = SaxesParser<{ xmlns: false }>;
+
+/** Streams one XML document into the handler chosen by its root element. */
+export class XmlReader {
+  private readonly parser: SaxesPlain;
+  private readonly text: XmlTextStream;
+  private readonly select: HandlerSelector;
+  private readonly maxDepth: number;
+  private readonly maxString: number;
+  private handler: XmlHandler | null = null;
+  private format: SourceFormat | null = null;
+  private readonly ids = new Map<string, number>();
+  private vocabulary = new Map<string, number>();
+  private wantText: Uint8Array = new Uint8Array(0);
+  private readonly stack: Int32Array;
+  private depth = 0;
+  private capturing = false;
+  private buf = '';
+  /** Characters since the last '<' at the end of the text fed so far. */
+  private run = 0;
+  private readonly onText = (t: string): void => {
+    const buf = this.buf.length === 0 ? t : this.buf + t;
+    if (buf.length > this.maxString) this.limit(`text longer than limits.maxStringLength (${this.maxString})`);
+    this.buf = buf;
+  };
+
+  constructor(ctx: DecodeContext, select: HandlerSelector) {
+    this.select = select;
+    this.maxDepth = ctx.options.limits.maxDepth;
+    this.maxString = ctx.options.limits.maxStringLength;
+    this.stack = new Int32Array(this.maxDepth + 1);
+    const parser: SaxesPlain = new SaxesParser({ xmlns: false });
+    parser.on('error', (e) => {
+      throw new ConvertError(ErrorCode.Malformed, `malformed XML: ${e.message.replace(/^\d+:\d+: /, '')}`, {
+        format: this.format,
+        ...this.where(),
+        cause: e,
+      });
+    });
+    parser.on('doctype', (doctype) => {
+      // saxes never expands entities beyond the five predefined ones, and neither do we: a document
+      // that declares its own (billion laughs, external entities) is refused outright.
+      if (/<!ENTITY/i.test(doctype)) {
+        throw new ConvertError(ErrorCode.Unsupported, 'DOCTYPE declares entities: runjson never expands XML entities', {
+          format: this.format,
+          ...this.where(),
+        });
+      }
+    });
+    parser.on('opentag', (tag) => this.openTag(tag));
+    parser.on('closetag', () => this.closeTag());
+    parser.on('cdata', (t) => {
+      if (this.capturing) this.onText(t);
+    });
+    this.parser = parser;
+    this.text = new XmlTextStream((t) => this.feed(t));
+  }
+
+  /** The position the tokenizer has reached in the original input (1-based line and column). */
+  where(): XmlPosition {
+    const p = this.parser;
+    const line = p.line + this.text.skippedLines;
+    const column = p.line === 1 ? p.column + this.text.skippedColumns : p.column;
+    return { line, column: Math.max(1, column) };
+  }
+
+  /** Feeds the next bytes. */
+  push(bytes: Uint8Array): void {
+    this.text.push(bytes);
+  }
+
+  /** Ends the input; returns the activities. */
+  finish(): Activity[] {
+    this.text.end();
+    this.parser.close();
+    if (this.handler === null) {
+      throw new ConvertError(ErrorCode.Malformed, 'malformed XML: no root element', { format: this.format, ...this.where() });
+    }
+    return this.handler.finish();
+  }
+
+  /**
+   * Writes text to saxes, first checking that no run of text between two '<' exceeds
+   * limits.maxStringLength — saxes accumulates a text node (or attribute, comment…) until its end, so
+   * this bounds its memory whatever the chunking. The check jumps a whole limit ahead and looks back for
+   * a '<' (lastIndexOf), so it costs a few calls per megabyte.
+   */
+  private feed(text: string): void {
+    const L = this.maxString;
+    const n = text.length;
+    let lastLt = -1 - this.run;
+    for (;;) {
+      const q = lastLt + L + 1;
+      if (q >= n) break;
+      const next = text.lastIndexOf('<', q);
+      if (next > lastLt) {
+        lastLt = next;
+        continue;
+      }
+      this.parser.write(text.slice(0, q + 1));
+      this.limit(`more than limits.maxStringLength (${L}) characters of text in a row`);
+    }
+    this.run = n - 1 - lastLt;
+    this.parser.write(text);
+  }
+
+  private openTag(tag: SaxesTagPlain): void {
+    const name = tag.name;
+    if (this.handler === null) this.selectHandler(name);
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.vocabulary.get(localName(name)) ?? 0;
+      if (this.ids.size < MAX_CACHED_NAMES) this.ids.set(name, id);
+    }
+    if (this.depth >= this.maxDepth) this.limit(`XML nested deeper than limits.maxDepth (${this.maxDepth})`);
+    this.stack[this.depth++] = id;
+    if (this.wantText[id] === 1) {
+      this.buf = '';
+      if (!this.capturing) {
+        this.capturing = true;
+        this.parser.on('text', this.onText);
+      }
+    }
+    (this.handler as XmlHandler).open(id, tag);
+  }
+
+  private closeTag(): void {
+    const id = this.stack[--this.depth];
+    let text = '';
+    if (this.capturing && this.wantText[id] === 1) {
+      text = this.buf;
+      this.buf = '';
+      this.capturing = false;
+      this.parser.off('text');
+    }
+    (this.handler as XmlHandler).close(id, text);
+  }
+
+  private selectHandler(rootName: string): void {
+    const handler = this.select(localName(rootName), () => this.where());
+    if (handler === null) {
+      throw new ConvertError(ErrorCode.UnknownFormat, `XML root element <${rootName}> is neither TCX nor GPX`, this.where());
+    }
+    this.handler = handler;
+    this.format = handler.format;
+    this.vocabulary = new Map(handler.names.map((n, i) => [n, i]));
+    this.vocabulary.delete('');
+    this.wantText = handler.wantText;
+  }
+
+  private limit(message: string): never {
+    throw new ConvertError(ErrorCode.Limit, message, { format: this.format, ...this.where() });
+  }
+}
+
+/** `ns3:TPX` → `TPX`. */
+export function localName(qname: string): string {
+  const colon = qname.indexOf(':');
+  return colon < 0 ? qname : qname.slice(colon + 1);
+}
+
+/** Builds a `wantText` table: 1 at the ids of `names` listed in `wanted`. */
+export function textTable(names: readonly string[], wanted: readonly string[]): Uint8Array {
+  const t = new Uint8Array(names.length);
+  for (const w of wanted) {
+    const i = names.indexOf(w);
+    if (i <= 0) throw new Error(`unknown element name ${w}`);
+    t[i] = 1;
+  }
+  return t;
+}
