@@ -86,7 +86,7 @@ describe('validate (spec §7)', () => {
   });
 
   it('accepts Smashrun response extras and case-insensitive enums (howFelt "Unstoppable", lapType "work")', () => {
-    const d = { ...doc(), activityId: 123, source: 'garmin', hasDetails: 1, isTreadmill: 0, howFelt: 'Unstoppable' };
+    const d: Record<string, unknown> = { ...doc(), activityId: 123, source: 'garmin', hasDetails: 1, isTreadmill: 0, howFelt: 'Unstoppable' };
     d.laps = [{ lapType: 'work', endDuration: 2 }];
     expect(validate(d)).toEqual([]);
   });
