@@ -89,6 +89,11 @@ export class TrackWriter {
    * Appends the trackpoint. A point with no time cannot be placed on the clock and one earlier than the
    * previous point would make the clock go backwards: both are left out and counted. A point at the same
    * time as the previous one is kept (and counted).
+   *
+   * Why not sort points that go back in time? Measured on the corpus (Sports Tracker GPX, 5080 of 7785
+   * points earlier than the one before): the positions are in path order and only the times jitter, so
+   * sorting by time zigzags the track (36.6 km for a 12.3 km run); keeping the file order and leaving
+   * out the points that would turn the clock back keeps the path.
    */
   commit(): void {
     const t = this.time;
