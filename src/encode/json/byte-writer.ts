@@ -155,17 +155,18 @@ function scaleOf(x: number, from: number): number {
 /** Writes `v = ±r / 10^k` as a decimal with trailing zeros stripped. */
 function writeScaled(b: Uint8Array, q: number, v: number, k: number): number {
   const x = v < 0 ? -v : v;
-  let r = Math.round(x * P10[k]);
+  const p = P10[k];
+  const r = Math.round(x * p);
+  const ip = Math.floor(r / p);
+  // The fraction is below 10^9: int32 arithmetic from here (r itself may not fit: `%` on it would be fmod).
+  let frac = (r - ip * p) | 0;
   if (v < 0 && r !== 0) b[q++] = 45; // -
-  while (k > 0 && r % 10 === 0) {
-    r /= 10;
+  q = writeUint(b, q, ip);
+  if (frac === 0) return q;
+  while (frac % 10 === 0) {
+    frac = (frac / 10) | 0;
     k--;
   }
-  if (k === 0) return writeUint(b, q, r);
-  const p = P10[k];
-  const ip = Math.floor(r / p);
-  let frac = (r - ip * p) | 0; // < 1e9: int32 arithmetic from here
-  q = writeUint(b, q, ip);
   b[q++] = 46; // .
   let e = q + k;
   const end = e;
