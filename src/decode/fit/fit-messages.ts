@@ -1,0 +1,317 @@
+/**
+ * Pass 1 of FIT semantics: the {@link FitSink} that collects what a FIT file says, as it streams by.
+ * Records go straight into growable typed-array columns, already in Activity JSON units (one append per
+ * column, nothing per field); the few other messages (sessions, laps, timer events, file id, device
+ * info…) are kept as small objects. Nothing is dropped here: pass 2 (`from-fit.ts`) decides what is part
+ * of the run, with the whole file in view (sessions come at the end of a FIT file).
+ *
+ * Units (spec §3): time = (fit_timestamp + 631065600) × 1000 epoch ms; distance km = raw / (scale × 1000)
+ * (one division, so the value is the correctly rounded decimal); elevation m = (raw − offset × scale) /
+ * scale; positions in degrees rounded to 1e-9° (every semicircle stays recoverable, step 8.4e-8°, and the
+ * JSON writer takes its fast digit path); cadence = cadence + fractional_cadence / 128 (one leg); speed m/s.
+ */
+import { ConvertError, ErrorCode } from '../../core/errors.js';
+import type { FitSink } from './fit-reader.js';
+import {
+  ActivitySlots as A,
+  DeviceInfoSlots as D,
+  EventSlots as E,
+  FileCreatorSlots as FC,
+  FileIdSlots as F,
+  FIT_EPOCH_S,
+  LapSlots as L,
+  Mesg,
+  profileComponents,
+  RecordScale,
+  RecordSlots as R,
+  SessionSlots as S,
+  SportSlots as SP,
+  UserProfileSlots as U,
+} from './profile.js';
+
+/** A session message (times in epoch ms, NaN when absent). */
+export interface FitSession {
+  startTime: number;
+  timestamp: number;
+  sport: number;
+  subSport: number;
+  /** Seconds. */
+  totalTimerTime: number;
+  totalElapsedTime: number;
+  /** Metres. */
+  totalDistance: number;
+  avgHeartRate: number;
+  maxHeartRate: number;
+  numLaps: number;
+}
+
+/** A lap message. */
+export interface FitLap {
+  timestamp: number;
+  startTime: number;
+  /** Seconds. */
+  totalElapsedTime: number;
+  trigger: number;
+  intensity: number;
+  sport: number;
+  subSport: number;
+}
+
+/** A timer event: the timer stopped (`stop`) or started at `time` (epoch ms). */
+export interface FitTimerEvent {
+  time: number;
+  stop: boolean;
+}
+
+/** file_id, as read (NaN / null when absent). */
+export interface FitFileId {
+  type: number;
+  manufacturer: number;
+  product: number;
+  serialNumber: number;
+  timeCreated: number;
+  productName: string | null;
+}
+
+/** device_info of the creator (device_index 0), or the first device_info. */
+export interface FitDeviceInfo {
+  deviceIndex: number;
+  manufacturer: number;
+  product: number;
+  /** Raw (× 100). */
+  softwareVersion: number;
+  productName: string | null;
+}
+
+const EVENT_TIMER = 0;
+const DIST_DIV = RecordScale.distance.scale * 1000;
+const ALT_SUB = RecordScale.altitude.offset * RecordScale.altitude.scale;
+const ALT_DIV = RecordScale.altitude.scale;
+const EALT_SUB = RecordScale.enhancedAltitude.offset * RecordScale.enhancedAltitude.scale;
+const EALT_DIV = RecordScale.enhancedAltitude.scale;
+const SPEED_DIV = RecordScale.speed.scale;
+const ESPEED_DIV = RecordScale.enhancedSpeed.scale;
+const FRAC_DIV = RecordScale.fractionalCadence.scale;
+const CSD = profileComponents('record', 'compressedSpeedDistance');
+const CSD_SPEED_BITS = CSD.bits[0];
+const CSD_SPEED_MASK = 2 ** CSD.bits[0] - 1;
+const CSD_DIST_MASK = 2 ** CSD.bits[1] - 1;
+const CSD_SPEED_DIV = CSD.scale[0];
+const CSD_DIST_DIV = CSD.scale[1] * 1000;
+const SEMI_TO_DEG = 180 / 2 ** 31;
+
+/** Record columns of pass 1 (capacity-sized; valid up to `n`). */
+export interface RecordColumns {
+  n: number;
+  time: Float64Array;
+  latitude: Float64Array;
+  longitude: Float64Array;
+  distance: Float64Array;
+  elevation: Float64Array;
+  heartRate: Float64Array;
+  cadence: Float64Array;
+  temperature: Float64Array;
+  power: Float64Array;
+  speed: Float64Array;
+}
+
+/** Collects a FIT file's messages (pass 1). */
+export class FitMessages implements FitSink {
+  /** The records, in file order, none left out. */
+  readonly rec: RecordColumns;
+  /** Records without a timestamp (cannot be placed in time): counted, not stored. */
+  untimed = 0;
+  readonly sessions: FitSession[] = [];
+  readonly laps: FitLap[] = [];
+  readonly timer: FitTimerEvent[] = [];
+  fileId: FitFileId | null = null;
+  device: FitDeviceInfo | null = null;
+  fileCreatorVersion = NaN;
+  /** user_profile weight, raw (× 10 kg). */
+  weight = NaN;
+  sport = NaN;
+  subSport = NaN;
+  /** activity message: timestamp and local_timestamp (FIT seconds). */
+  activityTimestamp = NaN;
+  activityLocal = NaN;
+
+  private cap: number;
+  private readonly maxSamples: number;
+  // record.distance is accumulated when it comes from compressed_speed_distance (12-bit rollover).
+  private accDist = NaN;
+  private accLast = 0;
+
+  constructor(estimate: number, maxSamples: number) {
+    this.maxSamples = maxSamples;
+    this.cap = Math.max(64, Math.min(estimate | 0, maxSamples));
+    const c = this.cap;
+    this.rec = {
+      n: 0,
+      time: new Float64Array(c),
+      latitude: new Float64Array(c),
+      longitude: new Float64Array(c),
+      distance: new Float64Array(c),
+      elevation: new Float64Array(c),
+      heartRate: new Float64Array(c),
+      cadence: new Float64Array(c),
+      temperature: new Float64Array(c),
+      power: new Float64Array(c),
+      speed: new Float64Array(c),
+    };
+  }
+
+  message(global: number, v: Float64Array, s: (string | null)[], offset: number): void {
+    switch (global) {
+      case Mesg.Record:
+        this.record(v, offset);
+        return;
+      case Mesg.Event:
+        if (v[E.event] === EVENT_TIMER && v[E.timestamp] === v[E.timestamp]) {
+          const t = v[E.eventType];
+          // start = 0; stop = 1, stop_all = 4, stop_disable = 8, stop_disable_all = 9.
+          if (t === 0 || t === 1 || t === 4 || t === 8 || t === 9) this.timer.push({ time: ms(v[E.timestamp]), stop: t !== 0 });
+        }
+        return;
+      case Mesg.Lap:
+        this.laps.push({
+          timestamp: ms(v[L.timestamp]),
+          startTime: ms(v[L.startTime]),
+          totalElapsedTime: v[L.totalElapsedTime] / 1000,
+          trigger: v[L.lapTrigger],
+          intensity: v[L.intensity],
+          sport: v[L.sport],
+          subSport: v[L.subSport],
+        });
+        return;
+      case Mesg.Session:
+        this.sessions.push({
+          startTime: ms(v[S.startTime]),
+          timestamp: ms(v[S.timestamp]),
+          sport: v[S.sport],
+          subSport: v[S.subSport],
+          totalTimerTime: v[S.totalTimerTime] / 1000,
+          totalElapsedTime: v[S.totalElapsedTime] / 1000,
+          totalDistance: v[S.totalDistance] / 100,
+          avgHeartRate: v[S.avgHeartRate],
+          maxHeartRate: v[S.maxHeartRate],
+          numLaps: v[S.numLaps],
+        });
+        return;
+      case Mesg.FileId:
+        // Chained files carry one file_id each: keep the first activity one (else the first).
+        if (this.fileId === null || (this.fileId.type !== 4 && v[F.type] === 4)) {
+          this.fileId = {
+            type: v[F.type],
+            manufacturer: v[F.manufacturer],
+            product: v[F.product],
+            serialNumber: v[F.serialNumber],
+            timeCreated: v[F.timeCreated],
+            productName: s[F.productName],
+          };
+        }
+        return;
+      case Mesg.DeviceInfo:
+        if (this.device === null || (this.device.deviceIndex !== 0 && v[D.deviceIndex] === 0)) {
+          this.device = {
+            deviceIndex: v[D.deviceIndex],
+            manufacturer: v[D.manufacturer],
+            product: v[D.product],
+            softwareVersion: v[D.softwareVersion],
+            productName: s[D.productName],
+          };
+        }
+        return;
+      case Mesg.FileCreator:
+        if (this.fileCreatorVersion !== this.fileCreatorVersion) this.fileCreatorVersion = v[FC.softwareVersion];
+        return;
+      case Mesg.UserProfile:
+        if (v[U.weight] === v[U.weight]) this.weight = v[U.weight];
+        return;
+      case Mesg.Sport:
+        if (this.sport !== this.sport) {
+          this.sport = v[SP.sport];
+          this.subSport = v[SP.subSport];
+        }
+        return;
+      case Mesg.Activity:
+        if (this.activityTimestamp !== this.activityTimestamp) {
+          this.activityTimestamp = v[A.timestamp];
+          this.activityLocal = v[A.localTimestamp];
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private record(v: Float64Array, offset: number): void {
+    const ts = v[R.timestamp];
+    if (ts !== ts) {
+      this.untimed++;
+      return;
+    }
+    const r = this.rec;
+    const i = r.n;
+    if (i === this.cap) this.grow(offset);
+    r.n = i + 1;
+    r.time[i] = (ts + FIT_EPOCH_S) * 1000;
+    r.latitude[i] = Math.round(v[R.positionLat] * SEMI_TO_DEG * 1e9) / 1e9;
+    r.longitude[i] = Math.round(v[R.positionLong] * SEMI_TO_DEG * 1e9) / 1e9;
+    let d = v[R.distance];
+    let sp = v[R.enhancedSpeed] / ESPEED_DIV;
+    if (sp !== sp) sp = v[R.speed] / SPEED_DIV;
+    if (d === d) {
+      // As the SDK does: a plain distance resets the accumulator (in component units, 1/16 m).
+      this.accDist = (d / RecordScale.distance.scale) * (CSD_DIST_DIV / 1000);
+      this.accLast = this.accDist;
+      d /= DIST_DIV;
+    }
+    const c = v[R.compressedSpeedDistance];
+    if (c === c) {
+      const c12 = (c >>> CSD_SPEED_BITS) & CSD_DIST_MASK;
+      if (this.accDist !== this.accDist) this.accDist = this.accLast = c12;
+      this.accDist += (c12 - this.accLast) & CSD_DIST_MASK;
+      this.accLast = c12;
+      d = this.accDist / CSD_DIST_DIV;
+      sp = (c & CSD_SPEED_MASK) / CSD_SPEED_DIV;
+    }
+    r.distance[i] = d;
+    r.speed[i] = sp;
+    const ea = v[R.enhancedAltitude];
+    r.elevation[i] = ea === ea ? (ea - EALT_SUB) / EALT_DIV : (v[R.altitude] - ALT_SUB) / ALT_DIV;
+    r.heartRate[i] = v[R.heartRate];
+    const fc = v[R.fractionalCadence];
+    r.cadence[i] = fc === fc ? v[R.cadence] + fc / FRAC_DIV : v[R.cadence];
+    r.temperature[i] = v[R.temperature];
+    r.power[i] = v[R.power];
+  }
+
+  private grow(offset: number): void {
+    if (this.cap >= this.maxSamples) {
+      throw new ConvertError(ErrorCode.Limit, `FIT input exceeds limits.maxSamples (${this.maxSamples})`, { format: 'fit', offset });
+    }
+    const cap = Math.min(this.cap * 2, this.maxSamples);
+    const r = this.rec;
+    const g = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    r.time = g(r.time);
+    r.latitude = g(r.latitude);
+    r.longitude = g(r.longitude);
+    r.distance = g(r.distance);
+    r.elevation = g(r.elevation);
+    r.heartRate = g(r.heartRate);
+    r.cadence = g(r.cadence);
+    r.temperature = g(r.temperature);
+    r.power = g(r.power);
+    r.speed = g(r.speed);
+    this.cap = cap;
+  }
+}
+
+/** FIT seconds → epoch ms (NaN stays NaN). */
+export function ms(fitSeconds: number): number {
+  return (fitSeconds + FIT_EPOCH_S) * 1000;
+}

@@ -1,0 +1,196 @@
+/**
+ * The part of the FIT profile runjson reads, built at run time from `@garmin/fitsdk`'s exported `Profile`
+ * (field numbers, base types, scales, offsets, enum names). Nothing of the SDK's generated tables is copied
+ * into this source: its licence does not allow sublicensing them, so we name the fields we want and look
+ * everything else up when the module loads.
+ *
+ * Each wanted message gets a {@link MessageSpec}: field number → slot in a small `Float64Array` the reader
+ * fills per message (slot 0 is always the `timestamp`, field 253), so the semantic layer reads
+ * `vals[R.heartRate]` and never looks a field up by name.
+ *
+ * Spec: https://developer.garmin.com/fit/protocol/ (messages and fields: the SDK's Profile).
+ */
+import { Profile } from '@garmin/fitsdk';
+
+/** How the reader stores a field. */
+export const FieldKind = {
+  /** A number (the first element of an array), invalid sentinel → NaN. */
+  Number: 1,
+  /** A UTF-8 string, kept in the string slots. */
+  String: 2,
+  /** Three bytes read as one little-endian 24-bit integer (record.compressed_speed_distance). */
+  Bytes3: 3,
+} as const;
+export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
+
+/** What the reader decodes of one global message. */
+export interface MessageSpec {
+  /** Global message number. */
+  readonly global: number;
+  /** Field number → slot, −1 when the field is skipped. */
+  readonly slotOf: Int16Array;
+  /** Field number → {@link FieldKind} (0 when skipped). */
+  readonly kindOf: Uint8Array;
+  /** Number of slots (timestamp included). */
+  readonly slots: number;
+  /** Whether the semantic layer wants the message (false: only its timestamp is tracked). */
+  readonly wanted: boolean;
+}
+
+interface ProfileField {
+  num: number;
+  name: string;
+  type: string;
+  baseType: string;
+  scale: number | number[];
+  offset: number | number[];
+}
+interface ProfileMessage {
+  num: number;
+  name: string;
+  fields: Record<string, ProfileField>;
+}
+const messages = Profile.messages as unknown as Record<string, ProfileMessage>;
+const types = Profile.types as unknown as Record<string, Record<string, string>>;
+
+function messageNamed(name: string): ProfileMessage {
+  for (const key in messages) if (messages[key].name === name) return messages[key];
+  throw new Error(`FIT profile has no message '${name}'`);
+}
+
+/** The profile's definition of `message.field` (camelCase names, as the SDK spells them). */
+export function profileField(message: string, field: string): { num: number; scale: number; offset: number } {
+  const m = messageNamed(message);
+  for (const key in m.fields) {
+    const f = m.fields[key];
+    if (f.name !== field) continue;
+    const scale = Array.isArray(f.scale) ? f.scale[0] : f.scale;
+    const offset = Array.isArray(f.offset) ? f.offset[0] : f.offset;
+    return { num: f.num, scale, offset };
+  }
+  throw new Error(`FIT profile has no field '${message}.${field}'`);
+}
+
+/** The components a field expands into (bit widths and the component scales), from the profile. */
+export function profileComponents(message: string, field: string): { bits: number[]; scale: number[] } {
+  const m = messageNamed(message);
+  for (const key in m.fields) {
+    const f = m.fields[key] as ProfileField & { bits: number[] };
+    if (f.name === field) return { bits: [...f.bits], scale: Array.isArray(f.scale) ? [...f.scale] : [f.scale] };
+  }
+  throw new Error(`FIT profile has no field '${message}.${field}'`);
+}
+
+/** Value of enum `type` named `name` (e.g. `enumValue('lapTrigger', 'distance')` → 2). */
+export function enumValue(type: string, name: string): number {
+  const t = types[type];
+  for (const k in t) if (t[k] === name) return Number(k);
+  throw new Error(`FIT profile has no value '${type}.${name}'`);
+}
+
+/** Name of enum value `value` of `type` in the FIT snake_case spelling (`fitness_equipment`), or null. */
+export function enumName(type: string, value: number): string | null {
+  if (value !== value) return null;
+  const name = types[type]?.[String(value)];
+  return name === undefined ? null : snake(name);
+}
+
+function snake(camel: string): string {
+  return camel.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+}
+
+type Slots<T extends readonly string[]> = { readonly [K in T[number]]: number };
+
+function slotsOf<const T extends readonly string[]>(fields: T): Slots<T> {
+  const out: Record<string, number> = {};
+  fields.forEach((f, i) => (out[f] = i));
+  return out as Slots<T>;
+}
+
+const specs: (MessageSpec | undefined)[] = [];
+
+function define<const T extends readonly ['timestamp', ...string[]]>(
+  message: string,
+  fields: T,
+  strings: readonly string[] = [],
+  bytes3: readonly string[] = [],
+): Slots<T> {
+  const m = messageNamed(message);
+  const slotOf = new Int16Array(256).fill(-1);
+  const kindOf = new Uint8Array(256);
+  fields.forEach((name, slot) => {
+    const num = name === 'timestamp' ? 253 : profileField(message, name).num;
+    slotOf[num] = slot;
+    kindOf[num] = strings.includes(name) ? FieldKind.String : bytes3.includes(name) ? FieldKind.Bytes3 : FieldKind.Number;
+  });
+  specs[m.num] = { global: m.num, slotOf, kindOf, slots: fields.length, wanted: true };
+  return slotsOf(fields);
+}
+
+/** Global message numbers runjson reads. */
+export const Mesg = {
+  FileId: messageNamed('fileId').num,
+  UserProfile: messageNamed('userProfile').num,
+  Sport: messageNamed('sport').num,
+  Session: messageNamed('session').num,
+  Lap: messageNamed('lap').num,
+  Record: messageNamed('record').num,
+  Event: messageNamed('event').num,
+  DeviceInfo: messageNamed('deviceInfo').num,
+  Activity: messageNamed('activity').num,
+  FileCreator: messageNamed('fileCreator').num,
+  FieldDescription: messageNamed('fieldDescription').num,
+} as const;
+
+// Slot tables, one per wanted message (the order is the slot number; `timestamp` first).
+export const FileIdSlots = define('fileId', ['timestamp', 'type', 'manufacturer', 'product', 'serialNumber', 'timeCreated', 'productName'], ['productName']);
+export const UserProfileSlots = define('userProfile', ['timestamp', 'weight']);
+export const SportSlots = define('sport', ['timestamp', 'sport', 'subSport']);
+export const SessionSlots = define('session', [
+  'timestamp', 'startTime', 'sport', 'subSport', 'totalElapsedTime', 'totalTimerTime', 'totalDistance', 'avgHeartRate', 'maxHeartRate', 'numLaps',
+]);
+export const LapSlots = define('lap', ['timestamp', 'startTime', 'lapTrigger', 'intensity', 'totalElapsedTime', 'sport', 'subSport']);
+export const RecordSlots = define(
+  'record',
+  [
+    'timestamp', 'positionLat', 'positionLong', 'distance', 'altitude', 'enhancedAltitude', 'heartRate', 'cadence', 'fractionalCadence',
+    'temperature', 'power', 'speed', 'enhancedSpeed', 'compressedSpeedDistance',
+  ],
+  [],
+  ['compressedSpeedDistance'],
+);
+export const EventSlots = define('event', ['timestamp', 'event', 'eventType']);
+export const DeviceInfoSlots = define('deviceInfo', ['timestamp', 'deviceIndex', 'manufacturer', 'product', 'softwareVersion', 'productName'], ['productName']);
+export const ActivitySlots = define('activity', ['timestamp', 'localTimestamp', 'numSessions']);
+export const FileCreatorSlots = define('fileCreator', ['timestamp', 'softwareVersion']);
+export const FieldDescriptionSlots = define('fieldDescription', ['timestamp', 'developerDataIndex']);
+
+/** Most slots any spec has (the size of the reader's value buffer). */
+export const MAX_SLOTS = specs.reduce((m, s) => Math.max(m, s?.slots ?? 0), 1);
+
+/** Messages runjson does not read: only a timestamp (field 253) is tracked, for compressed-timestamp headers. */
+const OTHER: MessageSpec = (() => {
+  const slotOf = new Int16Array(256).fill(-1);
+  const kindOf = new Uint8Array(256);
+  slotOf[253] = 0;
+  kindOf[253] = FieldKind.Number;
+  return { global: -1, slotOf, kindOf, slots: 1, wanted: false };
+})();
+
+/** The spec of global message `global` (a timestamp-only spec for messages runjson does not read). */
+export function specOf(global: number): MessageSpec {
+  return specs[global] ?? OTHER;
+}
+
+/** Scale and offset of the record fields runjson converts (from the profile). */
+export const RecordScale = {
+  distance: profileField('record', 'distance'),
+  altitude: profileField('record', 'altitude'),
+  enhancedAltitude: profileField('record', 'enhancedAltitude'),
+  speed: profileField('record', 'speed'),
+  enhancedSpeed: profileField('record', 'enhancedSpeed'),
+  fractionalCadence: profileField('record', 'fractionalCadence'),
+} as const;
+
+/** FIT epoch (1989-12-31T00:00:00Z) in Unix seconds. */
+export const FIT_EPOCH_S = 631065600;
