@@ -1,0 +1,223 @@
+/**
+ * `convertFiles` and the worker pool, on the built module: results equal the in-process core byte for
+ * byte, inputs are moved (transferred) to the workers, a worker that dies is reported and replaced, a file
+ * over the limits fails alone, progress and abort work, and several files map to distinct outputs.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Batch from '../../src/batch/index.js';
+import { convertSync } from '../../src/convert.js';
+import { CRASH_WORKER, loadBatch } from './batch-lib.js';
+import { makeActivityJson } from './make-activity.js';
+
+let batch: typeof Batch;
+let dir: string;
+const p = (name: string): string => join(dir, name);
+
+beforeAll(async () => {
+  batch = await loadBatch();
+  dir = mkdtempSync(join(tmpdir(), 'runjson-pool-'));
+  for (let i = 0; i < 12; i++) writeFileSync(p(`run-${String(i).padStart(2, '0')}.json`), makeActivityJson({ seed: i, samples: 300 + i * 50 }));
+  writeFileSync(p('zipped.json.gz'), gzipSync(makeActivityJson({ seed: 40 })));
+  writeFileSync(p('ride.json'), makeActivityJson({ seed: 41, activityType: 'cycling' }));
+  writeFileSync(p('bad.json'), '{"recordingKeys": [');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function collect(it: AsyncIterable<Batch.FileResult>): Promise<Batch.FileResult[]> {
+  const out: Batch.FileResult[] = [];
+  for await (const r of it) out.push(r);
+  return out.sort((a, b) => a.index - b.index);
+}
+
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+describe('convertFiles', () => {
+  it('gives, on 2 workers and in-process, exactly what convertSync gives', async () => {
+    const pooled = await collect(batch.convertFiles(dir, { concurrency: 2 }));
+    const inProcess = await collect(batch.convertFiles(dir, { concurrency: 0 }));
+    expect(pooled.length).toBe(15);
+    for (const [i, r] of pooled.entries()) {
+      const q = inProcess[i];
+      expect(r.input).toBe(q.input);
+      expect(r.status).toBe(q.status);
+      expect(r.error).toEqual(q.error);
+      expect(r.json.map(text)).toEqual(q.json.map(text));
+      if (r.status === 'converted') {
+        const expected = convertSync(readFileSync(r.input)).activities.map((a) => a.toJson());
+        expect(r.json.map(text)).toEqual(expected);
+        expect(r.format).toBe('json');
+        expect(r.timings.convertMs).toBeGreaterThan(0);
+      }
+    }
+    const byName = new Map(pooled.map((r) => [r.relative, r]));
+    expect(byName.get('ride.json')?.status).toBe('skipped');
+    expect(byName.get('ride.json')?.error?.code).toBe('not-running');
+    expect(byName.get('bad.json')?.status).toBe('failed');
+    expect(byName.get('bad.json')?.error?.code).toBe('malformed');
+    expect(byName.get('bad.json')?.error?.line).toBe(1);
+    expect(byName.get('zipped.json.gz')?.status).toBe('converted');
+  });
+
+  it('reports progress after every file, with the totals', async () => {
+    const seen: Batch.BatchProgress[] = [];
+    await collect(batch.convertFiles(dir, { concurrency: 2, onProgress: (x) => seen.push(x) }));
+    expect(seen.map((x) => x.done)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    const last = seen[seen.length - 1];
+    expect(last).toMatchObject({ total: 15, converted: 13, skipped: 1, failed: 1, upToDate: 0 });
+    expect(last.bytes).toBeGreaterThan(0);
+  });
+
+  it('stops on abort: iteration throws the reason and nothing more is started', async () => {
+    const controller = new AbortController();
+    const got: Batch.FileResult[] = [];
+    const reason = new Error('stop now');
+    await expect(async () => {
+      for await (const r of batch.convertFiles(dir, { concurrency: 1, signal: controller.signal, outDir: p('aborted-out') })) {
+        got.push(r);
+        controller.abort(reason);
+      }
+    }).rejects.toBe(reason);
+    expect(got.length).toBe(1);
+    const written = existsSync(p('aborted-out')) ? readdirSync(p('aborted-out')) : [];
+    expect(written.length).toBeLessThanOrEqual(3); // only the files that were already in flight
+    expect(written.every((f) => f.endsWith('.json'))).toBe(true);
+    // An already aborted signal: nothing at all.
+    await expect(collect(batch.convertFiles(dir, { signal: AbortSignal.abort(reason) }))).rejects.toBe(reason);
+  });
+
+  it('fails a file over limits.maxBytes without reading it, and goes on', async () => {
+    const results = await collect(batch.convertFiles([p('run-00.json'), p('run-11.json')], { concurrency: 1, limits: { maxBytes: readFileSync(p('run-00.json')).length } }));
+    expect(results[0].status).toBe('converted');
+    expect(results[1].status).toBe('failed');
+    expect(results[1].error?.code).toBe('limit-exceeded');
+  });
+
+  it('writes outputs atomically into outDir, one per activity, and resume skips them', async () => {
+    const sub = p('multi');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'three.json'), `[${makeActivityJson({ seed: 50 })},${makeActivityJson({ seed: 51 })},${makeActivityJson({ seed: 52 })}]`);
+    const out = p('multi-out');
+    const [r] = await collect(batch.convertFiles(sub, { outDir: out, concurrency: 1 }));
+    expect(r.outputs).toEqual([1, 2, 3].map((i) => join(out, `three-${i}.json`)));
+    expect(r.json).toEqual([]);
+    expect(readdirSync(out).sort()).toEqual(['three-1.json', 'three-2.json', 'three-3.json']);
+    expect(JSON.parse(readFileSync(join(out, 'three-3.json'), 'utf8')).externalId).toBe('gen-52');
+    const [again] = await collect(batch.convertFiles(sub, { outDir: out, concurrency: 1, resume: true }));
+    expect(again.status).toBe('up-to-date');
+    expect(again.outputs).toEqual([join(out, 'three-1.json')]);
+  });
+});
+
+describe('the pool', () => {
+  it('moves the input to the worker (transfer, not copy)', async () => {
+    const pool = new batch.ConvertPool({ threads: 1 });
+    try {
+      const bytes = new Uint8Array(readFileSync(p('run-03.json')));
+      const size = bytes.byteLength;
+      const result = await pool.run(bytes, {});
+      expect(bytes.byteLength).toBe(0); // detached: the buffer now belongs to the worker
+      expect(size).toBeGreaterThan(0);
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(text(result.activities[0].json)).toBe(convertSync(readFileSync(p('run-03.json'))).activities[0].toJson());
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('a worker that dies is reported as worker-crashed, replaced, and the batch goes on', async () => {
+    const crashDir = p('crash');
+    mkdirSync(crashDir, { recursive: true });
+    writeFileSync(join(crashDir, 'a-exit.json'), 'CRASH-EXIT');
+    writeFileSync(join(crashDir, 'b-throw.json'), 'CRASH-THROW');
+    for (let i = 0; i < 4; i++) writeFileSync(join(crashDir, `c-${i}.json`), makeActivityJson({ seed: 60 + i }));
+    writeFileSync(join(crashDir, 'd-exit.json'), 'CRASH-EXIT');
+    writeFileSync(join(crashDir, 'e-last.json'), makeActivityJson({ seed: 70 }));
+    // One thread: every file after a crash needs the replacement worker.
+    const results = await collect(batch.convertFiles(crashDir, { concurrency: 1, workerFile: CRASH_WORKER }));
+    const status = Object.fromEntries(results.map((r) => [r.relative, `${r.status}${r.error ? ':' + r.error.code : ''}`]));
+    expect(status).toEqual({
+      'a-exit.json': 'failed:worker-crashed',
+      'b-throw.json': 'failed:worker-crashed',
+      'c-0.json': 'converted',
+      'c-1.json': 'converted',
+      'c-2.json': 'converted',
+      'c-3.json': 'converted',
+      'd-exit.json': 'failed:worker-crashed',
+      'e-last.json': 'converted',
+    });
+    expect(results[0].error?.message).toMatch(/exited with code: 7/);
+    expect(results[1].error?.message).toMatch(/thrown on purpose/);
+  });
+
+  it('a file that runs a worker out of memory fails alone (a real crash, not a simulated one)', async () => {
+    const oomDir = p('oom');
+    mkdirSync(oomDir, { recursive: true });
+    writeFileSync(join(oomDir, 'big.json'), makeActivityJson({ samples: 300_000, seed: 80 }));
+    writeFileSync(join(oomDir, 'small.json'), makeActivityJson({ seed: 81 }));
+    const results = await collect(batch.convertFiles(oomDir, { concurrency: 1, maxWorkerMemoryMb: 16 }));
+    expect(results.map((r) => r.status)).toEqual(['failed', 'converted']);
+    expect(results[0].error?.code).toBe('worker-crashed');
+    expect(results[0].error?.message).toMatch(/memory/);
+  });
+});
+
+describe('output names', () => {
+  it('strips .gz and the format extension; keeps unknown extensions', () => {
+    expect(batch.outputStem('run.fit')).toBe('run');
+    expect(batch.outputStem('Run.FIT.GZ')).toBe('Run');
+    expect(batch.outputStem('a.b.tcx.gz')).toBe('a.b');
+    expect(batch.outputStem('activity_123')).toBe('activity_123');
+    expect(batch.outputStem('x.bin')).toBe('x.bin');
+    expect(batch.outputStem('.fit')).toBe('.fit');
+  });
+
+  it('no two inputs share an output, whatever the collision', async () => {
+    const d = p('names');
+    mkdirSync(join(d, 'sub'), { recursive: true });
+    const files = ['a.fit', 'a.tcx', 'A.gpx', 'a.fit.gz', 'a-1.fit', 'a.tcx.json', 'b.fit', 'sub/a.fit', 'c-2.gpx', 'c.tcx'];
+    for (const f of files) writeFileSync(join(d, f), '');
+    const plan = await batch.planFiles([d], '/out');
+    const stems = plan.map((x) => x.output!.slice('/out/'.length));
+    expect(Object.fromEntries(plan.map((x, i) => [x.relative, stems[i]]))).toEqual({
+      'A.gpx': 'A',
+      'a-1.fit': 'a-1.fit', // `a-1` could be A's second activity
+      'a.fit': 'a.fit',
+      'a.fit.gz': 'a.fit.gz',
+      'a.tcx': 'a.tcx',
+      'a.tcx.json': 'a.tcx.json', // its stem `a.tcx` is taken by a.tcx
+      'b.fit': 'b',
+      'c-2.gpx': 'c-2',
+      'c.tcx': 'c.tcx', // c's second activity would be c-2
+      'sub/a.fit': 'sub/a',
+    });
+    // Every possible output file name (1 to 3 activities each) is distinct, ignoring case.
+    const all = stems.flatMap((s) => [`${s}.json`, ...[1, 2, 3].map((k) => `${s}-${k}.json`)].map((n) => n.toLowerCase()));
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('the same file name from three input folders: x, x.fit, x.fit~2', async () => {
+    const inputs = ['one', 'two', 'three'].map((n) => {
+      mkdirSync(p(n), { recursive: true });
+      writeFileSync(join(p(n), 'x.fit'), '');
+      return join(p(n), 'x.fit');
+    });
+    const plan = await batch.planFiles(inputs, 'o');
+    expect(plan.map((x) => x.output)).toEqual([join('o', 'x'), join('o', 'x.fit'), join('o', 'x.fit~2')]);
+    expect(plan.map((x) => x.relative)).toEqual(['x.fit', 'x.fit', 'x.fit']);
+  });
+
+  it('removes only dead processes\' temp files', async () => {
+    const d = p('temps');
+    mkdirSync(join(d, 'x'), { recursive: true });
+    writeFileSync(join(d, 'x', '.runjson-999999999-1.tmp'), 'half');
+    writeFileSync(join(d, `.runjson-${process.pid}-1.tmp`), 'mine, in progress');
+    writeFileSync(join(d, '.other.tmp'), 'not ours');
+    expect(await batch.removeStaleTemps(d)).toBe(1);
+    expect(readdirSync(join(d, 'x'))).toEqual([]);
+    expect(readdirSync(d).sort()).toEqual(['.other.tmp', `.runjson-${process.pid}-1.tmp`, 'x']);
+  });
+});
