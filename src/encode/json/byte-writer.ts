@@ -103,7 +103,16 @@ export class ByteWriter {
       // Two loops in one: keeping `(c[i] − shift) / scale` out of the common path was measured no faster.
       const v = scale === 1 ? c[i] : (c[i] - shift) / scale;
       if ((v | 0) === v && v >= 0) {
-        q = writeUint(b, q, v); // non-negative integers: heart rate, power, whole-second times
+        // Non-negative integers: heart rate, power, whole-second times. Below 1000, one table lookup.
+        if (v < 1000) {
+          const o = 3 * v;
+          b[q] = SMALL[o];
+          b[q + 1] = SMALL[o + 1];
+          b[q + 2] = SMALL[o + 2];
+          q += SMALL_LEN[v];
+        } else {
+          q = writeUint(b, q, v);
+        }
       } else {
         k = scaleOf(v < 0 ? -v : v, k);
         if (k < 0) {
