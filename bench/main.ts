@@ -8,9 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import type { BenchGroup, GroupFactory } from './harness.js';
 import { groups as encodeJson } from './groups/encode-json.js';
+import { groups as decodeFit } from './groups/decode-fit.js';
+import { groups as batch } from './groups/batch.js';
 
 /** Every group module, in run order. Add new modules here. */
-const FACTORIES: GroupFactory[] = [encodeJson];
+const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch];
 
 interface TaskResult {
   name: string;
