@@ -144,13 +144,15 @@ export class XmlReader {
       const q = lastLt + L + 1;
       if (q >= n) break;
       const next = text.lastIndexOf('<', q);
-      if (next > lastLt) {
+      if (next >= 0 && next > lastLt) {
         lastLt = next;
         continue;
       }
       this.parser.write(text.slice(0, q + 1));
       this.limit(`more than limits.maxStringLength (${L}) characters of text in a row`);
     }
+    const tail = text.lastIndexOf('<');
+    if (tail >= 0 && tail > lastLt) lastLt = tail;
     this.run = n - 1 - lastLt;
     this.parser.write(text);
   }
