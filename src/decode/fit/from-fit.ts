@@ -73,10 +73,11 @@ export function fromFit(m: FitMessages, report: Report): Activity[] {
 
   const flush = (): void => {
     const part = parts[k];
-    // Laps of this session: those ending before the next session starts.
+    // Laps of this session: those starting before the next session starts (by start: a transition's lap
+    // ends at the very second the next session starts).
     const next = k + 1 < parts.length ? parts[k + 1].start : Infinity;
     const mine: FitLap[] = [];
-    while (lapAt < laps.length && (laps[lapAt].timestamp < next || k === parts.length - 1)) mine.push(laps[lapAt++]);
+    while (lapAt < laps.length && (lapStart(laps[lapAt]) < next || k === parts.length - 1)) mine.push(laps[lapAt++]);
     // Sessions with no record of their own (a multisport transition) still go out, empty: `convert`
     // leaves them out with a warning, and still knows their sport.
     out.push(build(r, idx, kept, pauseAt, mine, part, hrr, meta, report, parts.length > 1));
@@ -242,6 +243,10 @@ function upperBound(time: Float64Array, n: number, t: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+function lapStart(lap: FitLap): number {
+  return lap.startTime === lap.startTime ? lap.startTime : lap.timestamp;
 }
 
 /** Laps with an end time, sorted by it (stable); laps without one cannot be placed and are counted. */
