@@ -85,3 +85,30 @@ it('a run killed mid-batch leaves only whole outputs, and --resume completes it'
     expect(text.replace(`"${doc.externalId}"`, '"gen-0"')).toBe(sample);
   }
 });
+
+it('Ctrl-C (SIGINT) stops the batch, writes the summary and the report, and exits 130', async () => {
+  const input = join(root, 'in');
+  const out = join(root, 'out-int');
+  const reportPath = join(root, 'report-int.json');
+  const child = spawn(process.execPath, [MAIN, 'convert', input, '-o', out, '-j', '1', '-q', '--report', reportPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  for (let i = 0; i < 6000; i++) {
+    if (listAll(out).filter((f) => f.endsWith('.json')).length >= 3) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  child.kill('SIGINT');
+  expect(await exited).toBe(130);
+  expect(stderr).toContain('interrupted');
+  expect(stderr).toMatch(/converted\s+\d+/);
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  expect(report.interrupted).toBe(true);
+  expect(report.files.length).toBeLessThan(FILES);
+  const outputs = listAll(out);
+  expect(outputs.filter((f) => f.endsWith('.json')).length).toBe(report.totals.converted);
+  for (const f of outputs) {
+    expect(f.endsWith('.json')).toBe(true); // no temp file left behind by a clean stop
+    JSON.parse(readFileSync(join(out, f), 'utf8'));
+  }
+});
