@@ -7,9 +7,13 @@
  * No fsync: this protects against an interrupted process, not against a power cut (measured: an fsync per
  * file costs more than the conversion of a typical run).
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { writeFile as writeFileCb } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 
+// Callback form: less main-thread time per file than fs/promises' writeFile (measured, see convert-files.ts).
+const writeFile = promisify(writeFileCb);
 const TEMP_NAME = /^\.runjson-(\d+)-\d+\.tmp$/;
 let counter = 0;
 
