@@ -24,7 +24,7 @@ export class ActivityBuilder {
 
   /** @param estimate - expected number of samples (capacity grows by doubling past it). */
   constructor(estimate = 1024) {
-    this.capacity = Math.max(16, estimate | 0);
+    this.capacity = Math.max(1, estimate | 0);
     this.time = new Float64Array(this.capacity);
   }
 
@@ -73,7 +73,8 @@ export class ActivityBuilder {
   }
 
   /**
-   * Trims the columns, derives the duration series and the laps, and returns the activity.
+   * Trims the columns, derives the duration series and the laps, and returns the activity. The builder
+   * hands its arrays over (uncopied when sized exactly): do not add to it afterwards.
    *
    * @param startTime - the run's start (ms since the epoch); defaults to the first sample, and is clamped
    *   so that it is never after it.
@@ -84,11 +85,13 @@ export class ActivityBuilder {
     opts: { startTime?: number; utcOffset?: number | null; activity?: number } = {},
   ): Activity {
     const n = this.length;
-    const time = this.time.slice(0, n);
+    // A builder sized exactly (decoders that know the count up front) hands its arrays over uncopied.
+    const trim = (a: Float64Array): Float64Array => (a.length === n ? a : a.slice(0, n));
+    const time = trim(this.time);
     const series = emptyColumns();
     for (const key of SERIES_KEYS) {
       const col = this.series[key];
-      if (col !== null && hasValue(col, n)) series[key] = col.slice(0, n);
+      if (col !== null && hasValue(col, n)) series[key] = trim(col);
     }
     let startTime = opts.startTime ?? (n > 0 ? time[0] : 0);
     if (n > 0 && !(startTime <= time[0])) startTime = time[0];
