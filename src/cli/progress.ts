@@ -32,7 +32,7 @@ export class ProgressView {
     const now = performance.now();
     if (now - this.lastDraw < 100 && p.done < p.total && line === null) return;
     this.lastDraw = now;
-    this.out.write('\r\x1b[K' + barText(p, this.out.columns ?? 80));
+    this.out.write('\r\x1b[K' + barText(p, this.out.columns || 80));
     this.barShown = true;
   }
 
@@ -128,11 +128,13 @@ export function summaryText(t: BatchTotals, elapsedMs: number, jobs: number, rep
   const s = elapsedMs / 1000;
   const rate = s > 0 ? t.files / s : 0;
   const mbs = s > 0 ? t.bytes / 1e6 / s : 0;
-  const byCount = (m: Record<string, number>): string =>
-    Object.entries(m)
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ');
+  // Most frequent first; the first eight codes (the report has them all).
+  const byCount = (m: Record<string, number>): string => {
+    const all = Object.entries(m).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const shown = all.slice(0, 8).map(([k, n]) => `${k} ${n}`);
+    if (all.length > 8) shown.push(`${all.length - 8} more`);
+    return shown.join(', ');
+  };
   const lines = [
     `runjson: ${plural(t.files, 'file')} in ${s.toFixed(1)} s (${rate.toFixed(1)} files/s, ${mbs.toFixed(1)} MB/s, ${plural(jobs, 'worker')})`,
     `  converted   ${t.converted} (${plural(t.activities, 'activity', 'activities')})`,

@@ -83,3 +83,15 @@ describe('progress', () => {
     expect(s).toMatch(/report\s+r\.json/);
   });
 });
+
+describe('summary of many warning codes', () => {
+  it('lists the eight most frequent codes and counts the rest', () => {
+    const many = Array.from({ length: 11 }, (_, i) => {
+      const r = result(i * 2, 'converted');
+      r.warnings = Array.from({ length: i + 1 }, (_, k) => ({ code: `w${k}`, message: '', count: 1 }));
+      return r;
+    });
+    const s = summaryText(totals(many), 1000, 1);
+    expect(s).toMatch(/warnings\s+11 files \(w0 11, w1 10, w2 9, w3 8, w4 7, w5 6, w6 5, w7 4, 3 more\)/);
+  });
+});
