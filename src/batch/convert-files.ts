@@ -199,6 +199,10 @@ async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileRes
     return result;
   };
 
+  if (file.error !== undefined) {
+    result.error = file.error;
+    return done();
+  }
   let bytes: Uint8Array;
   try {
     const info = await stat(file.input);

@@ -17,6 +17,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { TaskError } from '../pool/convert-task.js';
 
 /** One file of a batch. */
 export interface PlannedFile {
@@ -31,6 +32,8 @@ export interface PlannedFile {
    * are `<output>.json` for one activity, `<output>-1.json`, `<output>-2.json`… for several.
    */
   output: string | null;
+  /** Set when the file failed before conversion could start (a folder that could not be listed). */
+  error?: TaskError;
 }
 
 /** File names a folder walk picks up. */
@@ -39,14 +42,14 @@ const FORMAT_EXT = /\.(fit|tcx|gpx|json)$/i;
 
 /** Expands files and folders into the list of files to convert, and names their outputs. */
 export async function planFiles(inputs: Iterable<string>, outDir?: string): Promise<PlannedFile[]> {
-  const found: { input: string; relative: string }[] = [];
+  const found: { input: string; relative: string; error?: TaskError }[] = [];
   const seen = new Set<string>();
   const outAbs = outDir === undefined ? null : resolve(outDir);
-  const add = (input: string, rel: string): void => {
+  const add = (input: string, rel: string, error?: TaskError): void => {
     const abs = resolve(input);
     if (seen.has(abs)) return;
     seen.add(abs);
-    found.push({ input, relative: rel.split(sep).join('/') });
+    found.push({ input, relative: rel.split(sep).join('/'), ...(error === undefined ? {} : { error }) });
   };
   for (const input of inputs) {
     let isDir = false;
@@ -59,16 +62,17 @@ export async function planFiles(inputs: Iterable<string>, outDir?: string): Prom
       add(input, basename(input));
       continue;
     }
-    const files: string[] = [];
+    const files: Found[] = [];
     await walk(input, outAbs, files);
-    for (const f of files) add(f, relative(input, f));
+    for (const f of files) add(f.path, relative(input, f.path) || basename(f.path), f.error);
   }
   const names = new OutputNames();
   return found.map((f, index) => ({
     index,
     input: f.input,
     relative: f.relative,
-    output: outDir === undefined ? null : join(outDir, names.claim(dirname(f.relative), basename(f.relative))),
+    output: outDir === undefined || f.error !== undefined ? null : join(outDir, names.claim(dirname(f.relative), basename(f.relative))),
+    ...(f.error === undefined ? {} : { error: f.error }),
   }));
 }
 
@@ -79,9 +83,16 @@ export function outputStem(fileName: string): string {
   return stem === '' ? noGz : stem;
 }
 
-async function walk(dir: string, skip: string | null, out: string[]): Promise<void> {
+async function walk(dir: string, skip: string | null, out: Found[]): Promise<void> {
   if (skip !== null && resolve(dir) === skip) return;
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    // A folder that cannot be listed is reported as a failed input, not skipped in silence.
+    out.push({ path: dir, error: { code: 'read-error', message: (e as Error).message } });
+    return;
+  }
   // Sorted by code point, so the plan (and the output names) are the same on every machine.
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
@@ -92,9 +103,14 @@ async function walk(dir: string, skip: string | null, out: string[]): Promise<vo
     } else if (INPUT_NAME.test(e.name)) {
       // Symbolic links to files are followed; links to folders are not (no cycles).
       if (e.isSymbolicLink() && !(await stat(path).catch(() => null))?.isFile()) continue;
-      if (e.isFile() || e.isSymbolicLink()) out.push(path);
+      if (e.isFile() || e.isSymbolicLink()) out.push({ path });
     }
   }
+}
+
+interface Found {
+  path: string;
+  error?: TaskError;
 }
 
 /** Hands out output stems, one folder at a time, so that no two inputs' outputs can meet. */

@@ -3,7 +3,7 @@
  * byte, inputs are moved (transferred) to the workers, a worker that dies is reported and replaced, a file
  * over the limits fails alone, progress and abort work, and several files map to distinct outputs.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -219,5 +219,23 @@ describe('output names', () => {
     expect(await batch.removeStaleTemps(d)).toBe(1);
     expect(readdirSync(join(d, 'x'))).toEqual([]);
     expect(readdirSync(d).sort()).toEqual(['.other.tmp', `.runjson-${process.pid}-1.tmp`, 'x']);
+  });
+});
+
+describe('folders that cannot be listed', () => {
+  it.skipIf(process.getuid?.() === 0)('are reported as failed inputs (read-error), not skipped in silence', async () => {
+    const d = p('locked-parent');
+    mkdirSync(join(d, 'locked'), { recursive: true });
+    writeFileSync(join(d, 'ok.json'), makeActivityJson({ seed: 90 }));
+    chmodSync(join(d, 'locked'), 0);
+    try {
+      const results = await collect(batch.convertFiles(d, { concurrency: 0 }));
+      expect(results.map((r) => [r.relative, r.status, r.error?.code ?? null])).toEqual([
+        ['locked', 'failed', 'read-error'],
+        ['ok.json', 'converted', null],
+      ]);
+    } finally {
+      chmodSync(join(d, 'locked'), 0o755);
+    }
   });
 });
