@@ -75,6 +75,16 @@ beforeAll(() => {
   // Not picked up by the folder walk.
   put('sub/.hidden.json', makeActivityJson({ seed: 13 }), false);
   put('sub/readme.txt', 'notes', false);
+  // From the real fixtures: a gzipped FIT beside the same FIT (names collide), a truncated and a
+  // damaged copy, a TCX with a misleading extension (sniffed, not trusted).
+  const fenix = readFileSync(join(FIXTURES, 'fit', 'fenix2-run.fit'));
+  put('real/2015/fenix2-run.fit', fenix);
+  put('real/2015/fenix2-run.fit.gz', gzipSync(fenix));
+  put('real/broken/fenix2-truncated.fit', fenix.subarray(0, 5000));
+  const damaged = Buffer.from(fenix);
+  damaged.fill(0xff, 2000, 2600);
+  put('real/broken/fenix2-damaged.fit', damaged);
+  put('real/2021/ride-or-run.gpx', readFileSync(join(FIXTURES, 'tcx', 'multi-activity.tcx')));
   // Every fixture of the project, whatever converts today.
   for (const rel of filesBelow(FIXTURES)) {
     if (!/\.(fit|tcx|gpx|json)(\.gz)?$/i.test(rel)) continue;
@@ -93,6 +103,7 @@ const OUTPUT_NAMES: Record<string, string[]> = {
   'dup/dup.json.gz': ['dup/dup.json.gz.json'],
   'dup/dup.tcx': ['dup/dup.tcx.json'],
   'dup/multi-1.json': ['dup/multi-1.json'],
+  'real/2015/fenix2-run.fit.gz': ['real/2015/fenix2-run.fit.gz.json'],
   'dup/multi.json': ['dup/multi.json-1.json', 'dup/multi.json-2.json'],
 };
 
@@ -213,6 +224,25 @@ describe('exit codes of a batch', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing\.fit: read-error: ENOENT/);
     expect(filesBelow(join(root, 'mixed-out'))).toEqual(['er/run-c.json', 'x.json']);
+  });
+
+  it('--strict turns the damaged copies\' warnings into failures', async () => {
+    const broken = join(input, 'real', 'broken');
+    const relaxed = await runBuilt(['convert', broken, '-o', join(root, 'relaxed-out'), '-q', '--report', join(root, 'relaxed.json')]);
+    const strict = await runBuilt(['convert', broken, '-o', join(root, 'strict-out'), '-q', '--strict', '--report', join(root, 'strict.json')]);
+    const rr = JSON.parse(readFileSync(join(root, 'relaxed.json'), 'utf8'));
+    const rs = JSON.parse(readFileSync(join(root, 'strict.json'), 'utf8'));
+    // Whatever the relaxed run converted with warnings fails with --strict; nothing is written for it.
+    const warned = rr.files.filter((f: { status: string; warnings: unknown[] }) => f.status === 'converted' && f.warnings.length > 0);
+    expect(warned.length).toBeGreaterThan(0);
+    for (const f of warned) {
+      const g = rs.files.find((x: { input: string }) => x.input === f.input);
+      expect(g.status).toBe('failed');
+      expect(g.outputs).toEqual([]);
+    }
+    expect(rs.options).toEqual({ strict: true });
+    expect(strict.code).toBe(1);
+    expect(relaxed.code).toBe(rr.totals.failed > 0 ? 1 : 0);
   });
 
   it('2 on a usage error, before touching anything', async () => {
