@@ -47,7 +47,7 @@ function put(rel: string, data: string | Uint8Array, picked = true): void {
 
 function filesBelow(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && e.name !== '.runjson-journal.jsonl') // the resume journal of an OUTDIR
     .map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'))
     .sort();
 }

@@ -19,7 +19,7 @@ let root: string;
 function listAll(dir: string): string[] {
   try {
     return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
-      .filter((e) => e.isFile())
+      .filter((e) => e.isFile() && e.name !== '.runjson-journal.jsonl') // checked on its own
       .map((e) => relative(dir, join(e.parentPath, e.name)));
   } catch {
     return [];
@@ -64,6 +64,19 @@ it('a run killed mid-batch leaves only whole outputs, and --resume completes it'
     expect(f).toMatch(new RegExp(`run-${String(id).padStart(4, '0')}\\.json$`));
   }
   for (const f of afterKill.filter((x) => !x.endsWith('.json'))) expect(f).toMatch(/(^|\/)\.runjson-\d+-\d+\.tmp$/);
+  // The resume journal: one whole line per output in place, at most the last one cut by the kill.
+  const journal = readFileSync(join(out, '.runjson-journal.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const whole = journal.filter((l) => {
+    try {
+      JSON.parse(l);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  expect(journal.length - whole.length).toBeLessThanOrEqual(1);
+  expect(whole.length).toBeLessThanOrEqual(outputs.length);
+  expect(whole.length).toBeGreaterThanOrEqual(outputs.length - 2); // at most the files in flight
   // A half-written temp file of the killed process (whether or not the kill left one behind).
   mkdirSync(join(out, 'year-2003'), { recursive: true });
   writeFileSync(join(out, 'year-2003', `.runjson-${child.pid}-99999.tmp`), '{"externalId":"gen-');

@@ -3,7 +3,7 @@
  * byte, inputs are moved (transferred) to the workers, a worker that dies is reported and replaced, a file
  * over the limits fails alone, progress and abort work, and several files map to distinct outputs.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -82,7 +82,7 @@ describe('convertFiles', () => {
       }
     }).rejects.toBe(reason);
     expect(got.length).toBe(1);
-    const written = existsSync(p('aborted-out')) ? readdirSync(p('aborted-out')) : [];
+    const written = (existsSync(p('aborted-out')) ? readdirSync(p('aborted-out')) : []).filter((f) => f !== '.runjson-journal.jsonl');
     expect(written.length).toBeLessThanOrEqual(3); // only the files that were already in flight
     expect(written.every((f) => f.endsWith('.json'))).toBe(true);
     // An already aborted signal: nothing at all.
@@ -104,7 +104,7 @@ describe('convertFiles', () => {
     const [r] = await collect(batch.convertFiles(sub, { outDir: out, concurrency: 1 }));
     expect(r.outputs).toEqual([1, 2, 3].map((i) => join(out, `three-${i}.json`)));
     expect(r.json).toEqual([]);
-    expect(readdirSync(out).sort()).toEqual(['three-1.json', 'three-2.json', 'three-3.json']);
+    expect(readdirSync(out).sort()).toEqual(['.runjson-journal.jsonl', 'three-1.json', 'three-2.json', 'three-3.json']);
     expect(JSON.parse(readFileSync(join(out, 'three-3.json'), 'utf8')).externalId).toBe('gen-52');
     const [again] = await collect(batch.convertFiles(sub, { outDir: out, concurrency: 1, resume: true }));
     expect(again.status).toBe('up-to-date');
@@ -237,5 +237,69 @@ describe('folders that cannot be listed', () => {
     } finally {
       chmodSync(join(d, 'locked'), 0o755);
     }
+  });
+});
+
+describe('resume and the journal', () => {
+  const ids = (dir: string): Record<string, string> =>
+    Object.fromEntries(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')).externalId]),
+    );
+
+  it('an output name that passes to another input is converted again, not trusted', async () => {
+    const inDir = p('journal-in');
+    const out = p('journal-out');
+    mkdirSync(inDir, { recursive: true });
+    writeFileSync(join(inDir, 'run.tcx'), makeActivityJson({ seed: 100 })); // JSON content: sniffed
+    const first = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0 }));
+    expect(first[0].outputs).toEqual([join(out, 'run.json')]);
+    // A new input sorts first and now owns `run`; its mtime is older than run.json's.
+    writeFileSync(join(inDir, 'run.json'), makeActivityJson({ seed: 101 }));
+    utimesSync(join(inDir, 'run.json'), new Date('2015-01-01'), new Date('2015-01-01'));
+    const second = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    expect(second.map((r) => [r.relative, r.status])).toEqual([
+      ['run.json', 'converted'],
+      ['run.tcx', 'converted'],
+    ]);
+    expect(ids(out)).toEqual({ 'run.json': 'gen-101', 'run.tcx.json': 'gen-100' });
+    // And a third run trusts both.
+    const third = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    expect(third.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date']);
+  });
+
+  it('an input replaced by an older copy (mtime before its output) is converted again', async () => {
+    const inDir = p('journal-in2');
+    const out = p('journal-out2');
+    mkdirSync(inDir, { recursive: true });
+    writeFileSync(join(inDir, 'a.json'), makeActivityJson({ seed: 110 }));
+    await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0 }));
+    writeFileSync(join(inDir, 'a.json'), makeActivityJson({ seed: 111, samples: 900 }));
+    utimesSync(join(inDir, 'a.json'), new Date('2016-01-01'), new Date('2016-01-01'));
+    const [r] = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    expect(r.status).toBe('converted');
+    expect(ids(out)).toEqual({ 'a.json': 'gen-111' });
+  });
+
+  it('outputs the journal does not know fall back to the mtime rule; a cut last line is ignored', async () => {
+    const inDir = p('journal-in3');
+    const out = p('journal-out3');
+    mkdirSync(inDir, { recursive: true });
+    writeFileSync(join(inDir, 'a.json'), makeActivityJson({ seed: 120 }));
+    writeFileSync(join(inDir, 'b.json'), makeActivityJson({ seed: 121 }));
+    await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0 }));
+    // As if killed while appending b's line: a's line whole, b's cut.
+    const lines = readFileSync(join(out, '.runjson-journal.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.length).toBe(2);
+    writeFileSync(join(out, '.runjson-journal.jsonl'), lines[0] + '\n' + lines[1].slice(0, 20));
+    const again = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    expect(again.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date']);
+    // The same, when b's output is older than b (it changed after): converted again.
+    utimesSync(join(out, 'b.json'), new Date('2014-01-01'), new Date('2014-01-01'));
+    writeFileSync(join(out, '.runjson-journal.jsonl'), lines[0] + '\n');
+    const third = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    expect(third.map((r) => r.status)).toEqual(['up-to-date', 'converted']);
   });
 });
