@@ -55,7 +55,7 @@ and their .gz (names starting with a dot are skipped).
 Batch options:
   -o, --out-dir OUTDIR   Write files into OUTDIR (needed for folders and for several inputs)
   -j, --jobs N           Worker threads (default: the number of cores)
-  --resume               Skip inputs whose output exists and is newer than the input
+  --resume               Skip inputs already converted into OUTDIR and unchanged since
   --report FILE          Write a JSON report: each file's status, activities, warnings, error, timings
   -q, --quiet            No per-file lines and no warnings; errors and the closing summary only
   --max-worker-memory MB Heap cap per worker: a file that needs more fails alone (worker-crashed)
