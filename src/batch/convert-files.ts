@@ -109,6 +109,12 @@ export interface ConvertFilesOptions extends ConvertOptions {
   pool?: ConvertPool;
   /** Advanced: the worker module (see `ConvertPoolOptions.workerFile`). */
   workerFile?: string | URL;
+  /**
+   * Milliseconds a file may take on its worker (from the moment the worker takes it): a file not done in
+   * time fails with code `timeout`, its worker is stopped and replaced. Default: none. Not available
+   * in-process (`concurrency: 0`).
+   */
+  timeoutMs?: number;
   /** V8 heap cap of each worker in MB; a file that needs more fails with `worker-crashed`. Default: none. */
   maxWorkerMemoryMb?: number;
 }
@@ -127,7 +133,7 @@ export interface ConvertFilesOptions extends ConvertOptions {
  * ```
  */
 export async function* convertFiles(inputs: Iterable<string> | string, options: ConvertFilesOptions = {}): AsyncGenerator<FileResult> {
-  const { outDir, concurrency, resume = false, onProgress, signal, workerFile, maxWorkerMemoryMb, pool: given, ...convertOptions } = options;
+  const { outDir, concurrency, resume = false, onProgress, signal, workerFile, maxWorkerMemoryMb, pool: given, timeoutMs, ...convertOptions } = options;
   signal?.throwIfAborted();
   const started = performance.now();
   const plan = await planFiles(typeof inputs === 'string' ? [inputs] : inputs, outDir);
@@ -138,7 +144,7 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
   const threads = given?.threads ?? Math.min(Math.max(0, Math.floor(concurrency ?? availableParallelism())), plan.length);
   const pool = given ?? (threads > 0 ? new ConvertPool({ threads, workerFile, maxWorkerMemoryMb }) : null);
   const convertOne = (bytes: Uint8Array): Promise<TaskResult> =>
-    pool !== null ? pool.run(bytes, convertOptions, signal) : Promise.resolve(convertTask({ bytes, options: convertOptions }));
+    pool !== null ? pool.run(bytes, convertOptions, signal, timeoutMs) : Promise.resolve(convertTask({ bytes, options: convertOptions }));
   const madeDirs = new Set<string>();
   const ctx: FileContext = { convertOne, resume, maxBytes, madeDirs, signal, journal, outDir: outDir ?? '' };
 

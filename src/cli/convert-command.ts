@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { type FileResult, convertFiles } from '../batch/convert-files.js';
 import { writeFileAtomic } from '../batch/write-atomic.js';
-import { CONVERTER_FLAGS, converterOptions, int, parse, UsageError } from './args.js';
+import { CONVERTER_FLAGS, converterOptions, int, num, parse, UsageError } from './args.js';
 import { HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { ProgressView, summaryText, totals } from './progress.js';
@@ -20,7 +20,11 @@ const FLAGS = {
   report: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   'max-worker-memory': { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
+
+/** Seconds a file may take in a batch before it fails with `timeout` (0 = no limit). */
+export const DEFAULT_TIMEOUT_S = 300;
 
 /** Runs `runjson convert`; returns the exit code. */
 export async function convertCommand(args: string[], io: CliIo): Promise<number> {
@@ -33,6 +37,7 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
   const outDir = v['out-dir'] as string | undefined;
   const jobs = int(v.jobs as string | undefined, '--jobs', 1, 1024) ?? availableParallelism();
   const maxWorkerMemoryMb = int(v['max-worker-memory'] as string | undefined, '--max-worker-memory', 16);
+  const timeoutS = num(v.timeout as string | undefined, '--timeout', 0) ?? DEFAULT_TIMEOUT_S;
   const reportPath = v.report as string | undefined;
   const quiet = v.quiet === true;
   if (inputs.length === 0) throw new UsageError('convert: no input (give files or folders; see runjson convert --help)');
@@ -56,6 +61,7 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
       concurrency: outDir === undefined ? 0 : jobs,
       resume: v.resume === true,
       maxWorkerMemoryMb,
+      timeoutMs: timeoutS > 0 ? timeoutS * 1000 : undefined,
       signal: io.signal,
       onProgress: (p) => progress?.update(p),
     })) {

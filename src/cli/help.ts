@@ -59,6 +59,8 @@ Batch options:
   --report FILE          Write a JSON report: each file's status, activities, warnings, error, timings
   -q, --quiet            No per-file lines and no warnings; errors and the closing summary only
   --max-worker-memory MB Heap cap per worker: a file that needs more fails alone (worker-crashed)
+  --timeout SECONDS      A file not converted in time fails (timeout) and its worker is replaced
+                         (default 300; 0 = no limit; with -o only)
 
 ${CONVERTER_OPTIONS}
 

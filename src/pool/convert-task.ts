@@ -22,7 +22,8 @@ export interface ConvertTask {
 export interface TaskError {
   /**
    * A {@link ConvertError} code (`malformed`, `not-running`, …), or one of the batch's own codes:
-   * `worker-crashed` (the worker thread died), `internal-error` (an exception that is not a ConvertError),
+   * `worker-crashed` (the worker thread died), `timeout` (not done within the batch's `timeoutMs`),
+   * `internal-error` (an exception that is not a ConvertError),
    * `read-error` / `write-error` (file system), `aborted`.
    */
   code: string;

@@ -107,6 +107,7 @@ describe('usage errors (exit 2)', () => {
     ['bad --jobs', ['convert', 'a', '-o', 'out', '--jobs', 'two'], /--jobs/],
     ['--jobs 0', ['convert', 'a', '-o', 'out', '--jobs', '0'], /--jobs/],
     ['bad --sports', ['convert', 'a.json', '--sports', 'cycling'], /--sports/],
+    ['bad --timeout', ['convert', 'a', '-o', 'out', '--timeout', '-1'], /--timeout/],
     ['bad --time-zone', ['convert', 'a.json', '--time-zone', 'Mars/Base'], /--time-zone/],
     ['bad --humidity', ['convert', 'a.json', '--humidity', '120'], /--humidity/],
     ['bad --splits', ['inspect', 'a.json', '--splits', 'furlong'], /--splits/],

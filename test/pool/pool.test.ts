@@ -153,6 +153,19 @@ describe('the pool', () => {
     expect(results[1].error?.message).toMatch(/thrown on purpose/);
   });
 
+  it('a file that takes too long fails with timeout; its worker is stopped and replaced', async () => {
+    const hangDir = p('hang');
+    mkdirSync(hangDir, { recursive: true });
+    writeFileSync(join(hangDir, 'a-hang.json'), 'CRASH-HANG');
+    writeFileSync(join(hangDir, 'b-ok.json'), makeActivityJson({ seed: 75 }));
+    writeFileSync(join(hangDir, 'c-ok.json'), makeActivityJson({ seed: 76 }));
+    const t0 = performance.now();
+    const results = await collect(batch.convertFiles(hangDir, { concurrency: 1, workerFile: CRASH_WORKER, timeoutMs: 1000 }));
+    expect(results.map((r) => `${r.status}${r.error ? ':' + r.error.code : ''}`)).toEqual(['failed:timeout', 'converted', 'converted']);
+    expect(results[0].error?.message).toMatch(/within 1 s/);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  });
+
   it('a file that runs a worker out of memory fails alone (a real crash, not a simulated one)', async () => {
     const oomDir = p('oom');
     mkdirSync(oomDir, { recursive: true });
