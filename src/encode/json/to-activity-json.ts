@@ -43,7 +43,8 @@ export function toActivityJson(a: Activity, options: ToActivityJsonOptions = {})
 
 /** Writes an activity as Activity JSON, UTF-8 bytes (what an uploader sends). */
 export function toActivityJsonBytes(a: Activity, options: ToActivityJsonOptions = {}): Uint8Array {
-  return writeActivityJson(a, options).bytes().slice();
+  // A view of the writer's own buffer (no copy: the writer is not used again).
+  return writeActivityJson(a, options).bytes();
 }
 
 function writeActivityJson(a: Activity, options: ToActivityJsonOptions): ByteWriter {
