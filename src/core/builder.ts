@@ -51,6 +51,17 @@ export class ActivityBuilder {
     return this.series[key] ?? this.allocate(key);
   }
 
+  /**
+   * Takes `values` (one per sample, `length` of them, the builder at full capacity) as the column of
+   * `key` without copying: for decoders that already hold the column (FIT pass 1).
+   */
+  adopt(key: SeriesKey, values: Float64Array): void {
+    if (values.length !== this.length || this.length !== this.capacity) {
+      throw new RangeError(`adopt: ${values.length} values for ${this.length} samples (capacity ${this.capacity})`);
+    }
+    this.series[key] = values;
+  }
+
   /** Marks a pause: the next sample appended is the first after it. Repeated marks before a sample count once; a mark before the first sample is ignored. */
   pause(): void {
     this.pausePending = true;

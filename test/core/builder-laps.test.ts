@@ -23,6 +23,18 @@ describe('ActivityBuilder', () => {
     expect(a.duration[999]).toBe(999);
   });
 
+  it('adopts a ready column without copying it, only when sized exactly', () => {
+    const b = new ActivityBuilder(3);
+    for (let i = 0; i < 3; i++) b.add(T0 + i * 1000);
+    const hr = Float64Array.from([120, 121, 122]);
+    b.adopt('heartRate', hr);
+    expect(() => b.adopt('cadence', new Float64Array(2))).toThrow(RangeError);
+    expect(b.finish(emptyMeta('fit'), new Report()).series.heartRate).toBe(hr);
+    const loose = new ActivityBuilder(8);
+    loose.add(T0);
+    expect(() => loose.adopt('power', new Float64Array(1))).toThrow(RangeError);
+  });
+
   it('drops a column whose every value is missing (a key only appears with real values, spec §3)', () => {
     const b = new ActivityBuilder();
     b.set('power', b.add(T0), NaN);

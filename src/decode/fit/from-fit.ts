@@ -183,9 +183,14 @@ function build(
   for (const key of COLUMNS) {
     const src = r[key];
     if (!hasValue(src, idx, n, contiguous)) continue;
+    // Contiguous records (the usual case: one session, nothing left out) are handed over as views of
+    // the pass-1 columns: no allocation, no NaN fill, no copy.
+    if (contiguous) {
+      b.adopt(key, src.subarray(first, first + n));
+      continue;
+    }
     const dst = b.column(key);
-    if (contiguous) dst.set(src.subarray(first, first + n));
-    else for (let k = 0; k < n; k++) dst[k] = src[idx[k]];
+    for (let k = 0; k < n; k++) dst[k] = src[idx[k]];
   }
   // Multi-session files carry one distance across their sessions: each run's starts again from its own
   // first recording (spec §3). Rounded to 1e-7 km so the difference is the short decimal it should be.
