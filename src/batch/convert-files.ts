@@ -99,7 +99,10 @@ export interface ConvertFilesOptions extends ConvertOptions {
   resume?: boolean;
   /** Called after each file. */
   onProgress?: (progress: BatchProgress) => void;
-  /** Aborts the batch: files not started are not started, running ones are stopped, and iteration throws the abort reason. */
+  /**
+   * Aborts the batch: no file starts after it, files being converted are stopped (nothing written for
+   * them), files being written are finished and still yielded; then iteration throws the abort reason.
+   */
   signal?: AbortSignal;
   /**
    * A pool to run on instead of starting one (and stopping it at the end): for a server or an app that
@@ -149,22 +152,31 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
   const ctx: FileContext = { convertOne, resume, maxBytes, madeDirs, signal, journal, outDir: outDir ?? '' };
 
   const progress = { total: plan.length, done: 0, converted: 0, skipped: 0, upToDate: 0, failed: 0, bytes: 0 };
-  const inFlight = new Map<number, Promise<{ index: number; result: FileResult }>>();
+  // Settled outcomes, never rejections: a file stopped by an abort comes back as `stopped`.
+  const inFlight = new Map<number, Promise<{ index: number; result: FileResult | null }>>();
   const maxInFlight = Math.max(2, threads * 2);
   let next = 0;
   try {
-    while (next < plan.length || inFlight.size > 0) {
+    // After an abort nothing new starts, but the loop drains what is in flight: files whose outputs were
+    // written are still yielded, so every output on disk is accounted for in the results.
+    while (inFlight.size > 0 || (next < plan.length && !signal?.aborted)) {
       while (next < plan.length && inFlight.size < maxInFlight && !signal?.aborted) {
         const file = plan[next++];
         inFlight.set(
           file.index,
-          processFile(file, ctx).then((result) => ({ index: file.index, result })),
+          processFile(file, ctx).then(
+            (result) => ({ index: file.index, result }),
+            (cause: unknown) => {
+              if (signal?.aborted) return { index: file.index, result: null };
+              throw cause;
+            },
+          ),
         );
       }
       if (inFlight.size === 0) break;
       const { index, result } = await Promise.race(inFlight.values());
       inFlight.delete(index);
-      signal?.throwIfAborted();
+      if (result === null) continue;
       progress.done++;
       progress.bytes += result.bytes;
       if (result.status === 'converted') progress.converted++;
@@ -176,7 +188,7 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
     }
     signal?.throwIfAborted();
   } finally {
-    // Let running files finish or fail (no half-done writes), then stop the workers.
+    // When the consumer stops early: let running files finish or fail (no half-done writes), then stop the workers.
     await Promise.allSettled(inFlight.values());
     if (given === undefined) await pool?.destroy();
     journal?.close();

@@ -6,6 +6,10 @@ import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { type FileResult, convertFiles } from '../batch/convert-files.js';
 import { writeFileAtomic } from '../batch/write-atomic.js';
+import { convert } from '../convert.js';
+import { ConvertError } from '../core/errors.js';
+import type { ConvertOptions } from '../options.js';
+import { toTaskError } from '../pool/convert-task.js';
 import { CONVERTER_FLAGS, converterOptions, int, num, parse, UsageError } from './args.js';
 import { HELP } from './help.js';
 import type { CliIo } from './io.js';
@@ -42,6 +46,10 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
   const quiet = v.quiet === true;
   if (inputs.length === 0) throw new UsageError('convert: no input (give files or folders; see runjson convert --help)');
   if (v.resume === true && outDir === undefined) throw new UsageError('--resume needs -o OUTDIR');
+  if (inputs.includes('-')) {
+    if (inputs.length > 1 || outDir !== undefined) throw new UsageError("'-' (standard input) is converted alone, to stdout");
+    return convertStdin(io, options, quiet);
+  }
   if (outDir === undefined) {
     if (inputs.length > 1) throw new UsageError('several inputs need -o OUTDIR (only one file can go to stdout)');
     if ((await stat(inputs[0]).catch(() => null))?.isDirectory()) throw new UsageError(`${inputs[0]} is a folder: give -o OUTDIR`);
@@ -87,6 +95,41 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
     return 130;
   }
   return t.failed > 0 ? 1 : 0;
+}
+
+/** `runjson convert -`: standard input (any format, gzip too) to stdout, streamed into the converter. */
+async function convertStdin(io: CliIo, options: ConvertOptions, quiet: boolean): Promise<number> {
+  if (io.stdin === undefined) throw new UsageError('no standard input here');
+  const t0 = performance.now();
+  const r: FileResult = {
+    index: 0,
+    input: '-',
+    relative: '-',
+    status: 'failed',
+    format: null,
+    activities: 0,
+    outputs: [],
+    json: [],
+    warnings: [],
+    error: null,
+    bytes: 0,
+    timings: { readMs: 0, convertMs: 0, writeMs: 0, totalMs: 0 },
+  };
+  try {
+    const result = await convert(io.stdin, options);
+    r.status = 'converted';
+    r.format = result.format;
+    r.activities = result.activities.length;
+    r.json = result.activities.map((a) => a.toBytes());
+    r.warnings = result.warnings;
+  } catch (e) {
+    if (!(e instanceof ConvertError)) throw e;
+    r.error = toTaskError(e);
+    r.status = e.code === 'not-running' ? 'skipped' : 'failed';
+  }
+  r.timings.convertMs = r.timings.totalMs = performance.now() - t0;
+  writeSingle(r, io, quiet);
+  return r.status === 'failed' ? 1 : 0;
 }
 
 /** One file, no -o: the Activity JSON to stdout (an array for several activities), the rest to stderr. */

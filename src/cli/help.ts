@@ -46,7 +46,7 @@ from the content, not trusted from the name. Folders are searched recursively fo
 and their .gz (names starting with a dot are skipped).
 
   One file and no -o: its Activity JSON goes to stdout (the object for one activity, an array when the
-  file holds several). Warnings and errors go to stderr.
+  file holds several). Warnings and errors go to stderr. '-' reads the file from standard input.
   With -o OUTDIR: OUTDIR/<path relative to the input folder>/<name>.json, mirroring the input tree;
   <name>-1.json, <name>-2.json… when a file holds several activities. When two inputs would get the
   same name (run.fit and run.tcx), the first in sorted order keeps run.json and the other takes its full
@@ -70,6 +70,7 @@ Outputs are written atomically (temp file + rename): an interrupted run leaves n
 Examples:
   runjson convert run.fit > run.json
   runjson convert run.fit.gz --time-zone Europe/Paris
+  curl -s https://example.org/run.fit | runjson convert - > run.json
   runjson convert ~/garmin-export -o json --report report.json
   runjson convert ~/garmin-export -o json --resume -j 2
 

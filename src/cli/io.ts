@@ -13,6 +13,8 @@ export interface OutStream {
 export interface CliIo {
   stdout: OutStream;
   stderr: OutStream;
+  /** Standard input, for `runjson convert -`. */
+  stdin?: AsyncIterable<Uint8Array>;
   /** Aborts a running batch (the CLI's main wires it to SIGINT/SIGTERM). */
   signal?: AbortSignal;
 }

@@ -19,7 +19,15 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 try {
-  process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+  process.exitCode = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Touched only by `runjson convert -`: creating process.stdin can hold a terminal open.
+    get stdin() {
+      return process.stdin;
+    },
+    signal: controller.signal,
+  });
 } catch (e) {
   process.stderr.write(`runjson: internal error: ${(e as Error).stack ?? String(e)}\n`);
   process.exitCode = 1;

@@ -86,6 +86,18 @@ describe('runjson convert FILE (stdout)', () => {
     expect(missing.stderr).toContain('read-error');
   });
 
+  it("'-' converts standard input (in chunks, gzip too), as from the file", async () => {
+    const gz = readFileSync(p('run.json.gz'));
+    const chunks = [gz.subarray(0, 10), gz.subarray(10, 500), gz.subarray(500)];
+    const r = await runCli(['convert', '-'], false, chunks);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe((await runCli(['convert', p('run.json.gz')])).stdout);
+    const bad = await runCli(['convert', '-'], false, [new TextEncoder().encode('{"startDateTimeLocal": ')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('-: malformed');
+    expect((await runCli(['convert', '-', '-o', 'x'])).code).toBe(2);
+  });
+
   it('writes a report for one file too', async () => {
     const r = await runCli(['convert', p('run.json'), '--report', p('one-report.json')]);
     expect(r.code).toBe(0);

@@ -3,6 +3,7 @@
  * `convertSync` throw `unsupported`; the tests for them are skipped with that reason and run by
  * themselves once the decoder lands.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { convertSync } from '../../src/convert.js';
 import { ConvertError } from '../../src/core/errors.js';
 import { validate } from '../../src/validate.js';
 import { FIXTURES, ROOT, readBytes } from '../helpers/paths.js';
-import { requireBuild, runBuilt } from './built.js';
+import { MAIN, requireBuild, runBuilt } from './built.js';
 
 const FENIX = join(FIXTURES, 'fit', 'fenix2-run.fit');
 
@@ -46,6 +47,22 @@ describe('fixtures/fit/fenix2-run.fit', () => {
       expect(r.stdout).toBe((expected.length === 1 ? expected[0] : `[${expected.join(',')}]`) + '\n');
       const doc = JSON.parse(r.stdout);
       for (const d of Array.isArray(doc) ? doc : [doc]) expect(validate(d)).toEqual([]);
+    },
+  );
+
+  it.skipIf(fenixPending !== '')(
+    `runjson convert - reads it from a pipe${fenixPending ? ` — SKIPPED: ${fenixPending}` : ''}`,
+    async () => {
+      const viaPipe = await new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [MAIN, 'convert', '-'], { stdio: ['pipe', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+        child.stdin.end(gzipSync(readFileSync(FENIX)));
+      });
+      const direct = await runBuilt(['convert', FENIX]);
+      expect(viaPipe).toBe(direct.stdout);
     },
   );
 

@@ -9,13 +9,19 @@ export interface Captured {
 }
 
 /** Runs `runjson ...argv` in this process. */
-export async function runCli(argv: string[], tty = false): Promise<Captured> {
+export async function runCli(argv: string[], tty = false, stdin?: Uint8Array[]): Promise<Captured> {
   const out: Uint8Array[] = [];
   const err: string[] = [];
   const enc = new TextEncoder();
   const code = await run(argv, {
     stdout: { write: (c: string | Uint8Array) => out.push(typeof c === 'string' ? enc.encode(c) : c.slice()) },
     stderr: { write: (c: string | Uint8Array) => err.push(typeof c === 'string' ? c : new TextDecoder().decode(c)), isTTY: tty, columns: 100 },
+    stdin:
+      stdin === undefined
+        ? undefined
+        : (async function* () {
+            for (const c of stdin) yield c;
+          })(),
   });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: err.join('') };
 }
