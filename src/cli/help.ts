@@ -28,7 +28,7 @@ export const HELP = {
 
 Usage:
   runjson convert INPUT... [-o OUTDIR] [options]   Convert files and folders
-  runjson validate FILE...                         Check Activity JSON files against the spec
+  runjson validate FILE|FOLDER...                  Check Activity JSON files against the spec
   runjson inspect FILE [options]                   Human summary of a file: times, laps, splits
   runjson help [COMMAND]                           This text, or a command's
 
@@ -77,10 +77,10 @@ Examples:
 Exit codes: 0 all converted (files that are not runs are skipped and count as converted),
 1 some file failed, 2 usage error, 130 interrupted.`,
 
-  validate: `Usage: runjson validate FILE...
+  validate: `Usage: runjson validate FILE|FOLDER...
 
 Checks Activity JSON files (an object, or an array of them; .gz accepted) against every rule of the
-spec's §7. Prints one line per problem: FILE  PATH  CODE  MESSAGE (PATH is a JSON pointer, e.g.
+spec's §7. Folders are searched recursively for .json and .json.gz (e.g. a convert OUTDIR). Prints one line per problem: FILE  PATH  CODE  MESSAGE (PATH is a JSON pointer, e.g.
 /recordingValues/1/17), then a count.
 
 Options:

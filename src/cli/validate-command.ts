@@ -1,5 +1,6 @@
 /** `runjson validate FILE...`: every §7 problem of Activity JSON files. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { planFiles } from '../batch/plan.js';
 import { gunzipSync } from 'node:zlib';
 import { type Problem, validate } from '../validate.js';
 import { parse, UsageError } from './args.js';
@@ -39,6 +40,19 @@ export async function validateFile(file: string): Promise<FileProblem[]> {
   return validate(doc).map((p) => ({ file, ...p }));
 }
 
+/** Files as given, and the `.json` / `.json.gz` files below the folders given (sorted, dot-names skipped). */
+async function expand(inputs: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (!(await stat(input).catch(() => null))?.isDirectory()) {
+      out.push(input);
+      continue;
+    }
+    for (const f of await planFiles([input])) if (/\.json(\.gz)?$/i.test(f.relative)) out.push(f.input);
+  }
+  return out;
+}
+
 /** Runs `runjson validate`; returns the exit code. */
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals: files } = parse(args, { json: { type: 'boolean' } });
@@ -49,7 +63,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   if (files.length === 0) throw new UsageError('validate: no file given (see runjson validate --help)');
   const all: FileProblem[] = [];
   let bad = 0;
-  for (const file of files) {
+  for (const file of await expand(files)) {
     const problems = await validateFile(file);
     if (problems.length > 0) bad++;
     all.push(...problems);
@@ -58,10 +72,9 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     }
   }
   if (values.json === true) io.stdout.write(JSON.stringify(all, null, 2) + '\n');
+  const checked = (await expand(files)).length;
   io.stderr.write(
-    bad === 0
-      ? `${plural(files.length, 'file')} valid\n`
-      : `${plural(all.length, 'problem')} in ${plural(bad, 'file')} (of ${files.length})\n`,
+    bad === 0 ? `${plural(checked, 'file')} valid\n` : `${plural(all.length, 'problem')} in ${plural(bad, 'file')} (of ${checked})\n`,
   );
   return bad === 0 ? 0 : 1;
 }

@@ -149,6 +149,13 @@ describe('runjson convert FOLDER -o OUTDIR', () => {
     }
   });
 
+  it('runjson validate OUTDIR finds every output valid', async () => {
+    const v = await runBuilt(['validate', out]);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toBe('');
+    expect(v.stderr).toContain(`${filesBelow(out).length} files valid`);
+  });
+
   it('reports every file with its status, activity count, error code, outputs and timings', () => {
     expect(report.files.length).toBe(expected.size);
     expect(report.jobs).toBe(2);

@@ -2,7 +2,7 @@
  * The command line in-process (no worker threads: one file to stdout converts in this thread): convert to
  * stdout, validate, inspect, help and usage errors, exit codes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -184,6 +184,24 @@ describe('runjson validate', () => {
     const problems = JSON.parse(r.stdout) as { file: string; path: string; code: string }[];
     expect(problems.some((x) => x.file === p('arr-broken.json') && x.path === '/1/recordingValues/3/5')).toBe(true);
     expect(problems.some((x) => x.file === p('garbage.fit') && x.code === 'not-json')).toBe(true);
+  });
+});
+
+describe('runjson validate FOLDER', () => {
+  it('checks the .json and .json.gz files below a folder', async () => {
+    const d = p('vfolder');
+    mkdirSync(join(d, 'sub'), { recursive: true });
+    writeFileSync(join(d, 'a.json'), makeActivityJson({ seed: 31 }));
+    writeFileSync(join(d, 'sub', 'b.json.gz'), gzipSync(makeActivityJson({ seed: 32 })));
+    writeFileSync(join(d, 'sub', 'ignored.fit'), 'not checked');
+    const ok = await runCli(['validate', d]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('2 files valid');
+    writeFileSync(join(d, 'sub', 'c.json'), readFileSync(p('broken.json')));
+    const bad = await runCli(['validate', d]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout.split('\n').filter(Boolean).every((l) => l.startsWith(join(d, 'sub', 'c.json') + '\t'))).toBe(true);
+    expect(bad.stderr).toMatch(/in 1 file \(of 3\)/);
   });
 });
 
