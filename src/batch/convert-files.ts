@@ -152,7 +152,7 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
   const ctx: FileContext = { convertOne, resume, maxBytes, madeDirs, signal, journal, outDir: outDir ?? '' };
 
   const progress = { total: plan.length, done: 0, converted: 0, skipped: 0, upToDate: 0, failed: 0, bytes: 0 };
-  // Settled outcomes, never rejections: a file stopped by an abort comes back as `stopped`.
+  // Settled outcomes: a file stopped by an abort comes back as a null result (nothing was written for it).
   const inFlight = new Map<number, Promise<{ index: number; result: FileResult | null }>>();
   const maxInFlight = Math.max(2, threads * 2);
   let next = 0;
@@ -288,7 +288,12 @@ async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileRes
     );
     result.outputs = paths;
     result.status = 'converted';
-    ctx.journal?.record({ o: stemKey, ...source, n: paths.length });
+    try {
+      ctx.journal?.record({ o: stemKey, ...source, n: paths.length });
+    } catch {
+      // The outputs are in place; without their journal line, resume falls back to the mtime rule for
+      // them (see resume-journal.ts) — not a reason to fail the file or stop the batch.
+    }
   } catch (cause) {
     result.error = fsError('write-error', cause);
   }

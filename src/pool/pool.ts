@@ -58,8 +58,9 @@ export class ConvertPool {
   async run(bytes: Uint8Array, options: ConvertOptions, signal?: AbortSignal, timeoutMs?: number): Promise<TaskResult> {
     const owned = ownBuffer(bytes);
     // One task per worker at a time: the others wait here, not in piscina's queue, so that a timeout
-    // counts from the moment a worker takes the file (measured: the extra hop costs well under 1 % of a
-    // typical conversion).
+    // counts from the moment a worker takes the file. Measured with this in place (Node 20, 5 runs of
+    // 200 conversions of fixtures/fit/fenix2-run.fit from memory): the 1-worker pool took 4 % longer than
+    // the same conversions in-process on average (−6 % … +11 %).
     await this.acquire(signal);
     try {
       return await this.runNow(owned, options, signal, timeoutMs);
