@@ -50,9 +50,14 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
     if (inputs.length > 1 || outDir !== undefined) throw new UsageError("'-' (standard input) is converted alone, to stdout");
     return convertStdin(io, options, quiet);
   }
+  const firstIsFolder = (await stat(inputs[0]).catch(() => null))?.isDirectory() === true;
   if (outDir === undefined) {
     if (inputs.length > 1) throw new UsageError('several inputs need -o OUTDIR (only one file can go to stdout)');
-    if ((await stat(inputs[0]).catch(() => null))?.isDirectory()) throw new UsageError(`${inputs[0]} is a folder: give -o OUTDIR`);
+    if (firstIsFolder) throw new UsageError(`${inputs[0]} is a folder: give -o OUTDIR`);
+  }
+  // One id for many runs would make Smashrun take them for one (it de-duplicates on externalId).
+  if (options.externalId !== undefined && (inputs.length > 1 || firstIsFolder)) {
+    throw new UsageError('--external-id names one run: give it with a single file');
   }
 
   const startedAt = new Date();

@@ -9,7 +9,7 @@ const CONVERTER_OPTIONS = `Converter options (convert, inspect):
   --strict                    Turn warnings (checksum, truncation, corrected values) into errors
   --pause-gap SECONDS         Gap rule for sources without pause markers
   --cadence auto|one-leg|two-leg   How to read cadence (default auto)
-  --external-id ID            externalId of the activity (default: derived from the source)
+  --external-id ID            externalId of the activity (default: derived from the source; one file only)
   --device-type TYPE          Google, Apple, RIM, Microsoft, Symbian or Other, when the source does not say
   --app-version VERSION       appVersion when the source does not say
   --terrain TERRAIN           road, trail, track, treadmill, beach or snowpack

@@ -120,6 +120,8 @@ describe('usage errors (exit 2)', () => {
     ['--jobs 0', ['convert', 'a', '-o', 'out', '--jobs', '0'], /--jobs/],
     ['bad --sports', ['convert', 'a.json', '--sports', 'cycling'], /--sports/],
     ['bad --timeout', ['convert', 'a', '-o', 'out', '--timeout', '-1'], /--timeout/],
+    ['--external-id for a folder', ['convert', '.', '-o', 'out', '--external-id', 'x'], /--external-id names one run/],
+    ['--external-id for several files', ['convert', 'a.json', 'b.json', '-o', 'out', '--external-id', 'x'], /--external-id names one run/],
     ['bad --time-zone', ['convert', 'a.json', '--time-zone', 'Mars/Base'], /--time-zone/],
     ['bad --humidity', ['convert', 'a.json', '--humidity', '120'], /--humidity/],
     ['bad --splits', ['inspect', 'a.json', '--splits', 'furlong'], /--splits/],
