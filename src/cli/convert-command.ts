@@ -90,16 +90,22 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
   usedJobs = outDir === undefined ? 0 : Math.min(jobs, Math.max(1, t.files));
 
   if (outDir === undefined && results.length === 1) writeSingle(results[0], io, quiet);
+  let reportFailed = false;
   if (reportPath !== undefined) {
     const report = buildReport(results, t, { startedAt, elapsedMs, jobs: usedJobs, outDir: outDir ?? null, options, interrupted });
-    await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+    try {
+      await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+    } catch (e) {
+      io.stderr.write(`runjson: could not write the report ${reportPath}: ${(e as Error).message}\n`);
+      reportFailed = true;
+    }
   }
-  if (outDir !== undefined) io.stderr.write(summaryText(t, elapsedMs, usedJobs, reportPath));
+  if (outDir !== undefined) io.stderr.write(summaryText(t, elapsedMs, usedJobs, reportFailed ? undefined : reportPath));
   if (interrupted) {
     io.stderr.write('runjson: interrupted; run again with --resume to continue\n');
     return 130;
   }
-  return t.failed > 0 ? 1 : 0;
+  return t.failed > 0 || reportFailed ? 1 : 0;
 }
 
 /** `runjson convert -`: standard input (any format, gzip too) to stdout, streamed into the converter. */

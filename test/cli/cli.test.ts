@@ -98,6 +98,13 @@ describe('runjson convert FILE (stdout)', () => {
     expect((await runCli(['convert', '-', '-o', 'x'])).code).toBe(2);
   });
 
+  it('a report that cannot be written is an error (exit 1), the conversion still happens', async () => {
+    const r = await runCli(['convert', p('run.json'), '--report', dir]); // a folder: cannot be replaced by a file
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/could not write the report/);
+    expect(JSON.parse(r.stdout).externalId).toBe('gen-7');
+  });
+
   it('writes a report for one file too', async () => {
     const r = await runCli(['convert', p('run.json'), '--report', p('one-report.json')]);
     expect(r.code).toBe(0);
