@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSync } from '../../src/convert.js';
 import { ConvertError } from '../../src/core/errors.js';
 import { validate } from '../../src/validate.js';
-import { FIXTURES } from '../helpers/paths.js';
+import { CORPUS, FIXTURES, HAS_CORPUS } from '../helpers/paths.js';
 import { makeActivityJson } from '../pool/make-activity.js';
 import { requireBuild, runBuilt } from './built.js';
 
@@ -256,5 +256,24 @@ describe('exit codes of a batch', () => {
     const r = await runBuilt(['convert', input, '--jobs', 'lots', '-o', join(root, 'never')]);
     expect(r.code).toBe(2);
     expect(() => readdirSync(join(root, 'never'))).toThrow();
+  });
+});
+
+describe.skipIf(!HAS_CORPUS)('the shared corpus through the command', () => {
+  it('every corpus file: the status and the bytes the library gives', async () => {
+    const out = join(root, 'corpus-out');
+    const r = await runBuilt(['convert', CORPUS, '-o', out, '-q', '--report', join(root, 'corpus.json')]);
+    const report = JSON.parse(readFileSync(join(root, 'corpus.json'), 'utf8'));
+    expect(report.files.length).toBeGreaterThan(50);
+    let converted = 0;
+    for (const f of report.files as { input: string; status: string; outputs: string[]; error: { code: string } | null }[]) {
+      const e = oracle(readFileSync(f.input));
+      expect(f.status, f.input).toBe(e.status);
+      expect(f.error?.code, f.input).toBe(e.code);
+      expect(f.outputs.map((o) => readFileSync(o, 'utf8')), f.input).toEqual(e.json);
+      if (f.status === 'converted') converted++;
+    }
+    expect(converted).toBeGreaterThan(10);
+    expect(r.code).toBe(report.totals.failed > 0 ? 1 : 0);
   });
 });
