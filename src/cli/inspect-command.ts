@@ -1,6 +1,7 @@
 /** `runjson inspect FILE`: a human summary of each activity of a file. */
 import { readFile } from 'node:fs/promises';
 import { convertSync, type ConvertedActivity } from '../convert.js';
+import type { Activity } from '../core/activity.js';
 import { ConvertError, type Warning } from '../core/errors.js';
 import { splits, type SplitUnit } from '../core/splits.js';
 import { formatLocalTime } from '../core/time.js';
@@ -81,6 +82,8 @@ export function inspectText(c: ConvertedActivity, index: number, count: number, 
   if (a.meta.device !== null) row('device', a.meta.device);
   if (a.meta.externalId !== null) row('externalId', a.meta.externalId);
 
+  if (a.laps.length > 1) lines.push('', ...lapTable(a));
+
   const sp = splits(a, unit);
   if (sp.length > 0) {
     lines.push('', `  ${unit.padStart(4)}  ${'length'.padStart(7)}  ${'time'.padStart(7)}  ${'pace'.padStart(7)}  ${'elapsed'.padStart(8)}  ${'avg HR'.padStart(6)}`);
@@ -91,6 +94,33 @@ export function inspectText(c: ConvertedActivity, index: number, count: number, 
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * One row per lap: its type, how it is sent (by duration or by distance), and its time and distance read
+ * at the first sample at or past its end (the values recorded, not interpolated).
+ */
+function lapTable(a: Activity): string[] {
+  const n = a.length;
+  const dist = a.series.distance;
+  const rows = [`  ${'lap'.padStart(4)}  ${'type'.padEnd(9)}  ${'sent by'.padEnd(15)}  ${'time'.padStart(7)}  ${'km'.padStart(6)}`];
+  let i = 0;
+  let prevT = 0;
+  let prevD = 0;
+  a.laps.forEach((lap, k) => {
+    const last = k === a.laps.length - 1;
+    if (last) i = n - 1;
+    else if (lap.by === 'duration') while (i < n - 1 && a.duration[i] < lap.end) i++;
+    else if (dist !== null) while (i < n - 1 && !(dist[i] * 1000 >= lap.end)) i++;
+    const t = a.duration[i];
+    const d = dist === null ? NaN : dist[i];
+    const sent = lap.by === 'duration' ? `duration ${clock(lap.end)}` : `distance ${Math.round(lap.end)} m`;
+    const km = d === d ? (d - prevD).toFixed(2) : '–';
+    rows.push(`  ${String(k + 1).padStart(4)}  ${lap.type.padEnd(9)}  ${sent.padEnd(15)}  ${clock(t - prevT).padStart(7)}  ${km.padStart(6)}`);
+    prevT = t;
+    if (d === d) prevD = d;
+  });
+  return rows;
 }
 
 function warningsText(warnings: Warning[]): string {

@@ -229,6 +229,11 @@ describe('runjson inspect', () => {
     const rows = r.stdout.split('\n').filter((l) => /^\s+\d+\s+\d+\.\d\d\s/.test(l));
     expect(rows.length).toBe(Math.ceil(doc.distance));
     expect(r.stdout).toContain('warnings: none');
+    // The laps table: one row per lap, their times and distances add up to the run's.
+    const laps = r.stdout.split('\n').filter((l) => /^\s+\d+\s+general\s+duration/.test(l));
+    expect(laps.length).toBe(doc.laps.length);
+    const km = laps.reduce((sum, l) => sum + Number(l.trim().split(/\s+/).pop()), 0);
+    expect(Math.abs(km - doc.distance)).toBeLessThan(0.011);
   });
 
   it('--splits mile gives mile rows; several activities are each shown', async () => {
