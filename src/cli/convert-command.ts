@@ -65,7 +65,6 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
   const results: FileResult[] = [];
   const progress = outDir === undefined ? null : new ProgressView(io.stderr, quiet);
   let interrupted = false;
-  let usedJobs = jobs;
   try {
     for await (const r of convertFiles(inputs, {
       ...options,
@@ -87,7 +86,8 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
   progress?.finish();
   const elapsedMs = performance.now() - t0;
   const t = totals(results);
-  usedJobs = outDir === undefined ? 0 : Math.min(jobs, Math.max(1, t.files));
+  // Workers actually started: convertFiles starts no more than there are files.
+  const usedJobs = outDir === undefined ? 0 : Math.min(jobs, Math.max(1, t.files));
 
   if (outDir === undefined && results.length === 1) writeSingle(results[0], io, quiet);
   let reportFailed = false;
