@@ -10,9 +10,10 @@ import type { BenchGroup, GroupFactory } from './harness.js';
 import { groups as encodeJson } from './groups/encode-json.js';
 import { groups as decodeFit } from './groups/decode-fit.js';
 import { groups as batch } from './groups/batch.js';
+import { groups as decodeXml } from './groups/decode-xml.js';
 
 /** Every group module, in run order. Add new modules here. */
-const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch];
+const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch, decodeXml];
 
 interface TaskResult {
   name: string;

@@ -45,7 +45,14 @@ export interface ConvertOptions {
   includePower?: boolean;
   /** Turn warnings (CRC mismatch, truncation, corrected values) into errors. Default false. */
   strict?: boolean;
-  /** Seconds: in sources with no pause markers, a gap this much larger than the typical sampling interval… (see README, "Pauses"). */
+  /**
+   * Pause gap rule for sources with no pause markers (TCX with one Track per Lap, GPX with one segment),
+   * in seconds. A gap between two samples is a pause when it is longer than
+   * `max(pauseGap, 10 × the file's median sampling interval)` and the distance covered across it is
+   * less than a slow walk (1 m/s) would cover; in TCX a lap never gets more pause than its own elapsed
+   * time minus its TotalTimeSeconds. Each pause found is counted (`pauses-detected`). Default 30;
+   * `0` turns the rule off. See README, "TCX and GPX".
+   */
   pauseGap?: number;
   /** Cadence legs: `auto` (default) halves clearly two-legged running cadence with a warning; `one-leg` / `two-leg` force it. */
   cadence?: 'auto' | 'one-leg' | 'two-leg';

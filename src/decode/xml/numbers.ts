@@ -12,7 +12,7 @@ const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
  */
 export function parseNumber(s: string): number {
   const v = +s;
-  if (v === 0) return hasDigit(s) ? 0 : NaN;
+  if (v === 0) return hasDigit(s) ? v : NaN;
   return v - v === 0 ? v : NaN; // NaN for garbage and ±Infinity
 }
 

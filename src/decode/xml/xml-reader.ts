@@ -4,14 +4,18 @@
  * wants, limits on depth and text length, no entity expansion, and every error a `ConvertError` with
  * line and column.
  *
- * Measured decisions (saxes 6, Node 20, corpus TCX/GPX; `npm run bench -- --only decode/xml`):
- * - The `text` handler is installed only while a wanted element is open and removed at its close:
- *   saxes does not even slice the text when no handler is set, so the whitespace between elements costs
- *   nothing. Keeping a permanent handler that ignores unwanted text was measurably slower (see the
- *   numbers in bench/groups/decode-xml.ts).
- * - `position: false` is not used: in saxes 6 it only drops the position from error messages (the line
- *   and column are counted anyway, see saxes' README), and we need them for errors. Measured: no
- *   difference beyond noise.
+ * Measured decisions (saxes 6.0, Node 20.20, 2 shared cores; whole corpus TCX 17 MB / GPX 15 MB →
+ * Activity JSON bytes, best of 20 passes, two runs each, November 2026):
+ * - Text handler: we tried installing saxes' `text` handler only while a wanted element is open (saxes
+ *   then does not even slice the text between elements) and removing it at the close. It was NOT faster:
+ *   GPX 234–246 ms toggled vs 216–222 ms with one permanent handler that drops text outside wanted
+ *   elements; TCX 219–231 vs 220–233 ms. The toggling (`on`/`off` per wanted element) costs what the
+ *   slicing saves, so the handler is permanent.
+ * - Element names → ids: a 256-slot direct-mapped cache in front of the Map (the qualified-name strings
+ *   are fresh slices, so Map.get hashes each one): GPX 246 → 221–224 ms, TCX 244 → 212–228 ms.
+ * - `position: false` is not used: in saxes 6 it only drops the position from error messages (lines
+ *   and columns are counted anyway, see saxes' README: "setting this to false only results in a
+ *   cosmetic change"), and our errors need them; so nothing to gain by re-parsing on error.
  * - `xmlns: false`: namespaces are not resolved (files use undeclared prefixes such as `gpxdata:`); the
  *   prefix is stripped here and elements are matched on their local name.
  */
@@ -69,7 +73,11 @@ export class XmlReader {
   private buf = '';
   /** Characters since the last '<' at the end of the text fed so far. */
   private run = 0;
+  /** Direct-mapped cache of qualified name → id (slot chosen from the length and two characters). */
+  private readonly cacheNames: string[] = new Array<string>(256).fill('');
+  private readonly cacheIds = new Int32Array(256);
   private readonly onText = (t: string): void => {
+    if (!this.capturing) return;
     const buf = this.buf.length === 0 ? t : this.buf + t;
     if (buf.length > this.maxString) this.limit(`text longer than limits.maxStringLength (${this.maxString})`);
     this.buf = buf;
@@ -100,9 +108,8 @@ export class XmlReader {
     });
     parser.on('opentag', (tag) => this.openTag(tag));
     parser.on('closetag', () => this.closeTag());
-    parser.on('cdata', (t) => {
-      if (this.capturing) this.onText(t);
-    });
+    parser.on('cdata', this.onText);
+    parser.on('text', this.onText);
     this.parser = parser;
     this.text = new XmlTextStream((t) => this.feed(t));
   }
@@ -160,19 +167,25 @@ export class XmlReader {
   private openTag(tag: SaxesTagPlain): void {
     const name = tag.name;
     if (this.handler === null) this.selectHandler(name);
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.vocabulary.get(localName(name)) ?? 0;
-      if (this.ids.size < MAX_CACHED_NAMES) this.ids.set(name, id);
+    const slot = (name.length * 31 + name.charCodeAt(0) * 7 + name.charCodeAt(name.length - 1)) & 255;
+    let id: number;
+    if (this.cacheNames[slot] === name) {
+      id = this.cacheIds[slot];
+    } else {
+      let known = this.ids.get(name);
+      if (known === undefined) {
+        known = this.vocabulary.get(localName(name)) ?? 0;
+        if (this.ids.size < MAX_CACHED_NAMES) this.ids.set(name, known);
+      }
+      id = known;
+      this.cacheNames[slot] = name;
+      this.cacheIds[slot] = id;
     }
     if (this.depth >= this.maxDepth) this.limit(`XML nested deeper than limits.maxDepth (${this.maxDepth})`);
     this.stack[this.depth++] = id;
     if (this.wantText[id] === 1) {
       this.buf = '';
-      if (!this.capturing) {
-        this.capturing = true;
-        this.parser.on('text', this.onText);
-      }
+      this.capturing = true;
     }
     (this.handler as XmlHandler).open(id, tag);
   }
@@ -184,7 +197,6 @@ export class XmlReader {
       text = this.buf;
       this.buf = '';
       this.capturing = false;
-      this.parser.off('text');
     }
     (this.handler as XmlHandler).close(id, text);
   }

@@ -1,0 +1,81 @@
+/** Number and time parsing of the XML decoders. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IsoTimeParser, metresTextToKm, parseNumber } from '../../../src/decode/xml/numbers.js';
+
+describe('parseNumber', () => {
+  it('is Number() except that blank text and infinities are missing', () => {
+    expect(parseNumber('12.5')).toBe(12.5);
+    expect(parseNumber(' 7 ')).toBe(7);
+    expect(parseNumber('0')).toBe(0);
+    expect(parseNumber('-0.0')).toBe(-0);
+    expect(parseNumber('')).toBeNaN();
+    expect(parseNumber('  \n ')).toBeNaN();
+    expect(parseNumber('abc')).toBeNaN();
+    expect(parseNumber('Infinity')).toBeNaN();
+    expect(parseNumber('1e400')).toBeNaN();
+  });
+});
+
+describe('metresTextToKm', () => {
+  it('gives the correctly rounded decimal', () => {
+    expect(metresTextToKm('1234.56')).toBe(1.23456);
+    expect(metresTextToKm('0.1')).toBe(0.0001);
+    expect(metresTextToKm('1000.0')).toBe(1);
+    expect(metresTextToKm('4070.894395965853')).toBe(4.070894395965853);
+    expect(metresTextToKm('-5')).toBe(-0.005);
+    expect(metresTextToKm('')).toBeNaN();
+    expect(metresTextToKm('.')).toBeNaN();
+    expect(metresTextToKm('1.5e3')).toBe(1.5);
+    expect(metresTextToKm('0.20000000298023224')).toBe(0.20000000298023224 / 1000);
+  });
+
+  it('equals m / 10^(k+3) for every mantissa below 2^53 (one correctly rounded division)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), fc.integer({ min: 0, max: 19 }), (m, k) => {
+        const digits = m.toString().padStart(k + 1, '0');
+        const text = k === 0 ? digits : `${digits.slice(0, digits.length - k)}.${digits.slice(digits.length - k)}`;
+        expect(metresTextToKm(text)).toBe(Number(m) / 10 ** (k + 3));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('IsoTimeParser', () => {
+  it('agrees with Date.parse on UTC and offset times, keeping milliseconds', () => {
+    const p = new IsoTimeParser();
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2090-01-01T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -14 * 60, max: 14 * 60 }), (d, off) => {
+        const iso = d.toISOString();
+        expect(p.parse(iso)).toBe(d.getTime());
+        expect(p.parse(iso.replace('.000Z', 'Z').replace(/\.\d{3}Z/, (m) => m))).toBe(d.getTime());
+        const sign = off < 0 ? '-' : '+';
+        const hh = String(Math.floor(Math.abs(off) / 60)).padStart(2, '0');
+        const mm = String(Math.abs(off) % 60).padStart(2, '0');
+        const local = new Date(d.getTime() + off * 60000).toISOString().slice(0, 23);
+        expect(p.parse(`${local}${sign}${hh}:${mm}`)).toBe(d.getTime());
+        expect(p.parse(`${local}${sign}${hh}${mm}`)).toBe(d.getTime());
+      }),
+      { numRuns: 500 },
+    );
+    expect(p.noZone).toBe(0);
+  });
+
+  it('counts times with no zone (read as UTC) and sub-millisecond digits (rounded)', () => {
+    const p = new IsoTimeParser();
+    expect(p.parse('2016-09-12T11:55:24')).toBe(Date.UTC(2016, 8, 12, 11, 55, 24));
+    expect(p.noZone).toBe(1);
+    expect(p.parse('2016-09-12T11:55:24.0516Z')).toBe(Date.UTC(2016, 8, 12, 11, 55, 24, 52));
+    expect(p.parse('2016-09-12T11:55:24.0514Z')).toBe(Date.UTC(2016, 8, 12, 11, 55, 24, 51));
+    expect(p.subMs).toBe(2);
+    expect(p.parse('2016-09-12T11:55:24.5Z')).toBe(Date.UTC(2016, 8, 12, 11, 55, 24, 500));
+  });
+
+  it('rejects what is not a date-time', () => {
+    const p = new IsoTimeParser();
+    for (const bad of ['', 'yesterday', '2016-09-12', '2016-13-12T11:55:24Z', '2016-09-12T11:55:24X', '2016-09-12T11:55:24.Z']) {
+      expect(p.parse(bad), bad).toBeNaN();
+    }
+  });
+});
