@@ -21,6 +21,14 @@ export interface BenchRatio {
   slower: string;
   /** Minimum of time(slower) / time(faster). E.g. 30 for "30× faster"; 0.2 for "within 5× of the bound". */
   target: number;
+  /**
+   * Divide the ratio by the same ratio of two reference tasks of the group, run in the same session: for
+   * targets that depend on the machine (1 → 2 workers can only scale as far as two bare threads do on a
+   * shared machine at that moment).
+   */
+  relativeTo?: { faster: string; slower: string };
+  /** False: printed and recorded, but `--check` does not fail on it (the gated form is another ratio). Default true. */
+  gate?: boolean;
 }
 
 /** A group of tasks over the same input. */

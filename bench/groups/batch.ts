@@ -10,9 +10,10 @@
  * not per file (measured 0.2–0.4 s on the 2-core dev machine, mostly module loading), left out here.
  * The files are copies of the project's full-size FIT fixtures (see sources()), in nested folders. files/s = files ÷ mean seconds.
  *
- * `batch/machine-reference`: the same split of work the pool does, but of a plain CPU loop on bare
- * worker threads — what this machine gives from 1 to 2 threads at the moment of the run. On a shared
- * machine whose second core is busy, no pool can scale better than this; read the pool's ratio against it.
+ * `cpu loop, 1 thread` / `2 threads` (same group, same run): the same split of work the pool does, but of
+ * a plain CPU loop on bare worker threads — what this machine gives from 1 to 2 threads at the moment of
+ * the run. On a shared machine whose second core is busy, no pool can scale better than this; the gated
+ * ratio reads the pool's scaling against it.
  *
  * Reproduce: `npm run bench -- --only batch`.
  */
@@ -83,7 +84,6 @@ export async function groups(): Promise<BenchGroup[]> {
 
   const reference = await machineReference();
   return [
-    reference,
     {
       name: `batch/${kind}/${files}-files`,
       bytes,
@@ -91,8 +91,10 @@ export async function groups(): Promise<BenchGroup[]> {
         { name: 'pool, 1 worker', fn: () => batch(1, out('1')) },
         { name: 'pool, 2 workers', fn: () => batch(2, out('2')) },
         { name: 'in-process (no pool)', fn: () => batch(0, out('0')) },
+        ...reference.tasks,
       ],
       check() {
+        reference.check();
         if (checked.length !== files) throw new Error(`batch: ${checked.length} results for ${files} files`);
         for (const r of checked) {
           if (r.status !== 'converted') throw new Error(`batch: ${r.input} ${r.status} ${r.error?.code ?? ''}`);
@@ -102,15 +104,25 @@ export async function groups(): Promise<BenchGroup[]> {
         }
       },
       ratios: [
-        { label: '2 workers vs 1 worker (2 cores)', faster: 'pool, 2 workers', slower: 'pool, 1 worker', target: 1.7 },
+        // Not gated: on a shared machine whose second core is busy no pool reaches 1.7× (measured here
+        // during development: two bare CPU-loop threads 0.6–1.3× one thread). The gated form below reads
+        // the pool's scaling against what two bare threads scale to in the same run.
+        { label: '2 workers vs 1 worker (2 cores)', faster: 'pool, 2 workers', slower: 'pool, 1 worker', target: 1.7, gate: false },
+        {
+          label: '2 vs 1 workers, relative to 2 vs 1 bare threads (1.7 of 2)',
+          faster: 'pool, 2 workers',
+          slower: 'pool, 1 worker',
+          relativeTo: { faster: 'cpu loop, 2 threads', slower: 'cpu loop, 1 thread' },
+          target: 0.85,
+        },
         { label: 'pool overhead: in-process vs 1-worker pool', faster: 'pool, 1 worker', slower: 'in-process (no pool)', target: 0.9 },
       ],
     },
   ];
 }
 
-/** A CPU loop (no allocation, no I/O) split over 1 or 2 warm worker threads. */
-async function machineReference(): Promise<BenchGroup> {
+/** A CPU loop (no allocation, no I/O) split over 1 or 2 warm worker threads: what the machine gives. */
+async function machineReference(): Promise<Pick<BenchGroup, 'tasks' | 'check'>> {
   const code = `const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x += Math.sqrt(i); parentPort.postMessage(x); });`;
   const workers = [0, 1].map(() => new Worker(code, { eval: true }));
@@ -129,8 +141,6 @@ parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x += Ma
   const one = await run(1);
   const two = await run(2);
   return {
-    name: 'batch/machine-reference/cpu-loop',
-    bytes: 0,
     tasks: [
       { name: 'cpu loop, 1 thread', fn: () => run(1) },
       { name: 'cpu loop, 2 threads', fn: () => run(2) },
@@ -140,8 +150,5 @@ parentPort.on('message', (n) => { let x = 0; for (let i = 0; i < n; i++) x += Ma
         throw new Error('machine reference: the loop did not run');
       }
     },
-    // No target: this measures the machine, not runjson (on a shared machine it can fall below 1×, which
-    // must not fail a landing). Compare its two means with the pool's.
-    ratios: [],
   };
 }
