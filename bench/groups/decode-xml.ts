@@ -57,7 +57,11 @@ function convertible(files: Input[]): Input[] {
 }
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b).trimStart();
-const dom = (s: string): Document => new DOMParser().parseFromString(s, 'text/xml') as unknown as Document;
+/** xmldom, silenced (it prints every error it meets; the GPX with an undeclared prefix floods the log). */
+const quiet = { onError: (level: string): void => {
+  if (level === 'fatalError') throw new Error('xmldom: fatal error');
+} };
+const dom = (s: string): Document => new DOMParser(quiet).parseFromString(s, 'text/xml') as unknown as Document;
 
 function ours(files: Input[]): () => number {
   return () => {
