@@ -205,13 +205,12 @@ interface FileContext {
   outDir: string;
 }
 
-/** Reads, converts and writes one file; rejects only when the batch is aborted. */
-async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileResult> {
-  const t0 = performance.now();
-  const result: FileResult = {
-    index: file.index,
-    input: file.input,
-    relative: file.relative,
+/** A result not yet filled in: status `failed`, nothing converted, no timings. */
+export function newFileResult(index: number, input: string, relative: string): FileResult {
+  return {
+    index,
+    input,
+    relative,
     status: 'failed',
     format: null,
     activities: 0,
@@ -222,6 +221,12 @@ async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileRes
     bytes: 0,
     timings: { readMs: 0, convertMs: 0, writeMs: 0, totalMs: 0 },
   };
+}
+
+/** Reads, converts and writes one file; rejects only when the batch is aborted. */
+async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileResult> {
+  const t0 = performance.now();
+  const result = newFileResult(file.index, file.input, file.relative);
   const done = (): FileResult => {
     result.timings.totalMs = performance.now() - t0;
     return result;

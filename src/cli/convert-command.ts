@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
-import { type FileResult, convertFiles } from '../batch/convert-files.js';
+import { type FileResult, convertFiles, newFileResult } from '../batch/convert-files.js';
 import { writeFileAtomic } from '../batch/write-atomic.js';
 import { convert } from '../convert.js';
 import { ConvertError } from '../core/errors.js';
@@ -112,20 +112,7 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
 async function convertStdin(io: CliIo, options: ConvertOptions, quiet: boolean): Promise<number> {
   if (io.stdin === undefined) throw new UsageError('no standard input here');
   const t0 = performance.now();
-  const r: FileResult = {
-    index: 0,
-    input: '-',
-    relative: '-',
-    status: 'failed',
-    format: null,
-    activities: 0,
-    outputs: [],
-    json: [],
-    warnings: [],
-    error: null,
-    bytes: 0,
-    timings: { readMs: 0, convertMs: 0, writeMs: 0, totalMs: 0 },
-  };
+  const r: FileResult = newFileResult(0, '-', '-');
   try {
     const result = await convert(io.stdin, options);
     r.status = 'converted';
