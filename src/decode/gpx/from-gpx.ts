@@ -15,7 +15,7 @@ import { type Activity, emptyMeta } from '../../core/activity.js';
 import { ConvertError, ErrorCode } from '../../core/errors.js';
 import type { DecodeContext } from '../decoder.js';
 import { deviceTypeOf } from '../xml/device.js';
-import { IsoTimeParser, metresTextToKm, parseNumber } from '../xml/numbers.js';
+import { TextValues } from '../xml/numbers.js';
 import { type SampleCounter, TrackWriter } from '../xml/track-writer.js';
 import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
 
@@ -117,7 +117,7 @@ export class GpxHandler implements XmlHandler {
   readonly names = NAMES;
   readonly wantText = WANT_TEXT;
   private readonly ctx: DecodeContext;
-  private readonly times = new IsoTimeParser();
+  private readonly values = new TextValues();
   private readonly counter: SampleCounter = { samples: 0 };
   private readonly w: TrackWriter;
   private creator: string | null = null;
@@ -128,7 +128,6 @@ export class GpxHandler implements XmlHandler {
   private routes = 0;
   private overlaps = 0;
   private backwardsAtTrack = 0;
-  private badNumbers = 0;
   private inTrk = false;
   private inTrkpt = false;
   private ignored = 0;
@@ -146,8 +145,8 @@ export class GpxHandler implements XmlHandler {
         const w = this.w;
         w.resetPoint();
         const a = tag.attributes;
-        w.lat = this.num(a.lat ?? '');
-        w.lon = this.num(a.lon ?? '');
+        w.lat = this.values.num(a.lat ?? '');
+        w.lon = this.values.num(a.lon ?? '');
         return;
       }
       case TRKSEG:
@@ -178,36 +177,34 @@ export class GpxHandler implements XmlHandler {
     if (this.inTrkpt) {
       switch (id) {
         case TIME:
-          w.time = this.times.parse(text);
-          if (w.time !== w.time && text.trim() !== '') this.badNumbers++;
+          w.time = this.values.time(text);
           return;
         case ELE:
-          w.ele = this.num(text);
+          w.ele = this.values.num(text);
           return;
         case HR:
         case HEARTRATE:
-          w.hr = this.num(text);
+          w.hr = this.values.num(text);
           return;
         case CAD:
         case CADENCE:
-          w.cad = this.num(text);
+          w.cad = this.values.num(text);
           return;
         case ATEMP:
         case TEMP:
         case TEMPERATURE:
-          w.temp = this.num(text);
+          w.temp = this.values.num(text);
           return;
         case SPEED:
-          w.speed = this.num(text);
+          w.speed = this.values.num(text);
           return;
         case POWER:
         case POWER_IN_WATTS:
         case WATTS:
-          w.power = this.num(text);
+          w.power = this.values.num(text);
           return;
         case DISTANCE:
-          w.dist = metresTextToKm(text);
-          if (w.dist !== w.dist && text.trim() !== '') this.badNumbers++;
+          w.dist = this.values.km(text);
           return;
         case TRKPT:
           this.inTrkpt = false;
@@ -242,9 +239,7 @@ export class GpxHandler implements XmlHandler {
     if (this.waypoints > 0) report.note('waypoints-ignored', 'waypoints are not part of the run: ignored', this.waypoints);
     if (this.routes > 0) report.note('routes-ignored', 'routes are not part of the run: ignored', this.routes);
     if (this.overlaps > 0) report.warn('tracks-overlap', 'tracks overlap in time: their earlier points were left out', this.overlaps);
-    report.warn('bad-number', 'values that are not numbers were left out', this.badNumbers);
-    if (this.times.noZone > 0) report.warn('time-no-zone', 'times with no time zone were read as UTC', this.times.noZone);
-    if (this.times.subMs > 0) report.warn('time-sub-ms', 'times finer than a millisecond were rounded to the millisecond', this.times.subMs);
+    this.values.report(report);
     let sport = this.type === null ? null : gpxSport(this.type);
     if (sport === null) {
       sport = 'running';
@@ -260,11 +255,5 @@ export class GpxHandler implements XmlHandler {
     if (this.tracks === 0) return [];
     const markers = this.tracks > 1 || this.segments > 1;
     return [this.w.finish(meta, options, report, markers ? 'none' : 'all', undefined, undefined)];
-  }
-
-  private num(text: string): number {
-    const v = parseNumber(text);
-    if (v !== v && text.trim() !== '') this.badNumbers++;
-    return v;
   }
 }

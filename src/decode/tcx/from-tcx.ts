@@ -12,7 +12,7 @@ import type { SaxesTagPlain } from 'saxes';
 import { type Activity, Intensity, emptyMeta } from '../../core/activity.js';
 import type { DecodeContext } from '../decoder.js';
 import { ConvertError, ErrorCode } from '../../core/errors.js';
-import { IsoTimeParser, metresTextToKm, parseNumber } from '../xml/numbers.js';
+import { parseNumber, TextValues } from '../xml/numbers.js';
 import { deviceTypeOf } from '../xml/device.js';
 import { type SampleCounter, TrackWriter } from '../xml/track-writer.js';
 import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
@@ -101,11 +101,10 @@ export class TcxHandler implements XmlHandler {
   readonly wantText = WANT_TEXT;
   private readonly ctx: DecodeContext;
   private readonly where: () => XmlPosition;
-  private readonly times = new IsoTimeParser();
+  private readonly values = new TextValues();
   private readonly counter: SampleCounter = { samples: 0 };
   private readonly activities: Activity[] = [];
   private courses = 0;
-  private badNumbers = 0;
 
   // The activity being read.
   private w: TrackWriter | null = null;
@@ -158,7 +157,7 @@ export class TcxHandler implements XmlHandler {
         this.lapByDistance = false;
         this.lapIntensity = Intensity.Active;
         this.lapTotal = NaN;
-        this.lapStart = this.times.parse(tag.attributes.StartTime ?? '');
+        this.lapStart = this.values.times.parse(tag.attributes.StartTime ?? '');
         if (this.lapCount++ === 0) {
           if (this.lapStart === this.lapStart) this.startTime = this.lapStart;
         } else {
@@ -187,39 +186,37 @@ export class TcxHandler implements XmlHandler {
     if (this.inTrackpoint) {
       switch (id) {
         case TIME:
-          w.time = this.times.parse(text);
-          if (w.time !== w.time && text.trim() !== '') this.badNumbers++;
+          w.time = this.values.time(text);
           return;
         case LAT:
-          w.lat = this.num(text);
+          w.lat = this.values.num(text);
           return;
         case LON:
-          w.lon = this.num(text);
+          w.lon = this.values.num(text);
           return;
         case ALT:
-          w.ele = this.num(text);
+          w.ele = this.values.num(text);
           return;
         case DIST:
-          w.dist = metresTextToKm(text);
-          if (w.dist !== w.dist && text.trim() !== '') this.badNumbers++;
+          w.dist = this.values.km(text);
           return;
         case VALUE:
-          if (this.inHr) w.hr = this.num(text);
+          if (this.inHr) w.hr = this.values.num(text);
           return;
         case HR:
           this.inHr = false;
           return;
         case CADENCE:
-          w.cad = this.num(text);
+          w.cad = this.values.num(text);
           return;
         case RUN_CADENCE:
-          w.runCad = this.num(text);
+          w.runCad = this.values.num(text);
           return;
         case SPEED:
-          w.speed = this.num(text);
+          w.speed = this.values.num(text);
           return;
         case WATTS:
-          w.power = this.num(text);
+          w.power = this.values.num(text);
           return;
         case TRACKPOINT:
           this.inTrackpoint = false;
@@ -277,9 +274,7 @@ export class TcxHandler implements XmlHandler {
       throw new ConvertError(ErrorCode.NotAnActivity, 'the TCX file holds a course, not an activity', { format: 'tcx' });
     }
     if (this.courses > 0) report.note('courses-ignored', 'courses in the TCX file were ignored', this.courses);
-    report.warn('bad-number', 'values that are not numbers were left out', this.badNumbers);
-    if (this.times.noZone > 0) report.warn('time-no-zone', 'times with no time zone were read as UTC', this.times.noZone);
-    if (this.times.subMs > 0) report.warn('time-sub-ms', 'times finer than a millisecond were rounded to the millisecond', this.times.subMs);
+    this.values.report(report);
     return this.activities;
   }
 
@@ -293,12 +288,6 @@ export class TcxHandler implements XmlHandler {
     const start = this.lapStart === this.lapStart ? Math.min(this.lapStart, b.time[this.lapFirst]) : b.time[this.lapFirst];
     const budget = this.lapTotal === this.lapTotal ? (b.time[last] - start) / 1000 - this.lapTotal : Infinity;
     w.windows.push({ first: this.lapFirst, last, budgetS: budget });
-  }
-
-  private num(text: string): number {
-    const v = parseNumber(text);
-    if (v !== v && text.trim() !== '') this.badNumbers++;
-    return v;
   }
 
   private startActivity(sport: string | undefined): void {

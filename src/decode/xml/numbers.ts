@@ -2,6 +2,7 @@
  * Text → number for XML decoders: decimal text is parsed without changing its value, metres become
  * kilometres with one correctly rounded division, and ISO 8601 instants become epoch milliseconds.
  */
+import type { Report } from '../../core/errors.js';
 
 /** 10^k for k = 0…22: every one is an exact double, so `m / POW10[k]` is a single correctly rounded division. */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
@@ -177,4 +178,41 @@ function daysFromCivil(y: number, m: number, d: number): number {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
+}
+
+/**
+ * Reads the text of value elements for a TCX or GPX decoder: numbers, times and distances, counting the
+ * texts that are not values (an empty element is simply missing) and reporting them once at the end.
+ */
+export class TextValues {
+  readonly times = new IsoTimeParser();
+  /** Non-empty texts that were not numbers or times. */
+  bad = 0;
+
+  /** A number, NaN when empty or not a number. */
+  num(text: string): number {
+    return this.count(parseNumber(text), text);
+  }
+
+  /** An ISO 8601 time as epoch ms, NaN when empty or not a time. */
+  time(text: string): number {
+    return this.count(this.times.parse(text), text);
+  }
+
+  /** A distance in metres as km (one correctly rounded division), NaN when empty or not a number. */
+  km(text: string): number {
+    return this.count(metresTextToKm(text), text);
+  }
+
+  /** Reports the values that were left out or corrected. */
+  report(report: Report): void {
+    report.warn('bad-number', 'values that are not numbers were left out', this.bad);
+    if (this.times.noZone > 0) report.warn('time-no-zone', 'times with no time zone were read as UTC', this.times.noZone);
+    if (this.times.subMs > 0) report.warn('time-sub-ms', 'times finer than a millisecond were rounded to the millisecond', this.times.subMs);
+  }
+
+  private count(v: number, text: string): number {
+    if (v !== v && text.trim() !== '') this.bad++;
+    return v;
+  }
 }
