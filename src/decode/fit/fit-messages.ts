@@ -12,6 +12,7 @@
  */
 import { ConvertError, ErrorCode } from '../../core/errors.js';
 import type { FitSink } from './fit-reader.js';
+import { HrMessages } from './hr-merge.js';
 import {
   ActivitySlots as A,
   DeviceInfoSlots as D,
@@ -134,6 +135,8 @@ export class FitMessages implements FitSink {
   /** activity message: timestamp and local_timestamp (FIT seconds). */
   activityTimestamp = NaN;
   activityLocal = NaN;
+  /** Heart rate stored by a strap (`hr` messages), null when the file has none (merged in pass 2). */
+  hr: HrMessages | null = null;
 
   private cap: number;
   private readonly maxSamples: number;
@@ -160,7 +163,7 @@ export class FitMessages implements FitSink {
     };
   }
 
-  message(global: number, v: Float64Array, s: (string | null)[], offset: number): void {
+  message(global: number, v: Float64Array, s: (string | null)[], offset: number, arrs: Float64Array[]): void {
     switch (global) {
       case Mesg.Record:
         this.record(v, offset);
@@ -232,6 +235,9 @@ export class FitMessages implements FitSink {
           this.sport = v[SP.sport];
           this.subSport = v[SP.subSport];
         }
+        return;
+      case Mesg.Hr:
+        (this.hr ??= new HrMessages(this.maxSamples)).add(v, arrs, offset);
         return;
       case Mesg.Activity:
         if (this.activityTimestamp !== this.activityTimestamp) {

@@ -21,9 +21,10 @@ export interface FitSink {
   /**
    * One data message. `vals[slot]` holds each field of the message's {@link MessageSpec} (raw integer
    * values, NaN when absent or invalid); `strs[slot]` its strings. Both are reused: read them during the
-   * call only. `offset` is the message's byte offset in the input.
+   * call only. `offset` is the message's byte offset in the input. For an array field
+   * ({@link FieldKind.Array}) `vals[slot]` is its element count and `arrs[slot]` holds the elements.
    */
-  message(global: number, vals: Float64Array, strs: (string | null)[], offset: number): void;
+  message(global: number, vals: Float64Array, strs: (string | null)[], offset: number, arrs: Float64Array[]): void;
 }
 
 /** The caps the reader enforces (see `Limits` in options.ts). */
@@ -54,10 +55,15 @@ const B3 = 16;
 const NAN = 17;
 const NOSTR = 18;
 const BE = 32;
+/** Array field: ARR | BE? | base type number (elements decoded by `FitReader.array`, off the hot switch). */
+const ARR = 64;
 
 /** Base type number → [op, element size]; −1 op for unknown base types. */
 const BASE_OP = [U8, S8, U8, S16, U16, S32, U32, STR, F32, F64, U8Z, U16Z, U32Z, U8, S64, U64, U64Z];
 const BASE_SIZE = [1, 1, 1, 2, 2, 4, 4, 1, 4, 8, 1, 2, 4, 1, 8, 8, 8];
+/** Base type number → invalid raw value (unsigned) of the integer types up to 4 bytes (−1: see `array`). */
+const BASE_INVALID = [0xff, 0x7f, 0xff, 0x7fff, 0xffff, 0x7fffffff, 0xffffffff, -1, -1, -1, 0, 0, 0, 0xff, -1, -1, -1];
+const NO_ELEMENTS = new Float64Array(0);
 
 const STATE_HEADER = 0;
 const STATE_DATA = 1;
@@ -103,6 +109,8 @@ export class FitReader {
   private readonly seen = new Uint8Array(MAX_SLOTS);
   private readonly vals = new Float64Array(MAX_SLOTS);
   private readonly strs: (string | null)[] = new Array<string | null>(MAX_SLOTS).fill(null);
+  /** Element buffers of array slots (allocated when a definition first carries an array field). */
+  private readonly arrs: Float64Array[] = new Array<Float64Array>(MAX_SLOTS).fill(NO_ELEMENTS);
   private readonly f32 = new Float32Array(1);
   private readonly f32b = new Uint8Array(this.f32.buffer);
   private readonly f64 = new Float64Array(1);
@@ -315,7 +323,7 @@ export class FitReader {
         const g = spec.global;
         if (g === Mesg.Record) this.records++;
         else if (g === Mesg.FieldDescription && ++this.devFields > this.limits.maxDeveloperFields) this.limit('maxDeveloperFields', base + p);
-        this.sink.message(g, vals, this.strs, base + p);
+        this.sink.message(g, vals, this.strs, base + p, this.arrs);
       }
       p += 1 + size;
     }
@@ -391,6 +399,9 @@ export class FitReader {
           continue;
         }
         op = B3;
+      } else if (kind === FieldKind.Array && op !== STR && sz % el === 0) {
+        if (this.arrs[slot].length === 0) this.arrs[slot] = new Float64Array(255);
+        op = ARR | (big ? BE : 0) | bt;
       } else if (op === STR || sz % el !== 0) {
         // A number field defined as a string, or a size that is not a whole number of elements: invalid
         // (the SDK does the same).
@@ -534,9 +545,49 @@ export class FitReader {
         case NOSTR:
           this.strs[slot] = null;
           break;
+        default:
+          vals[slot] = this.array(buf, p, plan[k + 1], op, slot);
+          break;
       }
       p += plan[k + 1];
     }
+  }
+
+  /**
+   * Decodes every element of an array field into `arrs[slot]`; returns the element count, or NaN when
+   * every element is invalid (the field is then absent, as the SDK has it). Invalid elements are NaN,
+   * except for the `byte` base type (packed bits, e.g. hr.event_timestamp_12), whose bytes stay as read.
+   */
+  private array(buf: Uint8Array, p: number, size: number, op: number, slot: number): number {
+    const bt = op & 31;
+    const big = (op & BE) !== 0;
+    const el = BASE_SIZE[bt];
+    const invalid = BASE_INVALID[bt];
+    const out = this.arrs[slot];
+    const n = size / el;
+    let valid = 0;
+    for (let i = 0; i < n; i++, p += el) {
+      let v: number;
+      if (invalid >= 0) {
+        v = 0;
+        for (let b = 0; b < el; b++) v += buf[p + (big ? el - 1 - b : b)] * 2 ** (8 * b);
+        if (v === invalid) {
+          out[i] = bt === 13 ? v : NaN;
+          continue;
+        }
+        // sint8 / sint16 / sint32: two's complement.
+        if ((bt === 1 || bt === 3 || bt === 5) && v >= 2 ** (8 * el - 1)) v -= 2 ** (8 * el);
+      } else if (bt === 8 || bt === 9) {
+        const b = bt === 8 ? this.f32b : this.f64b;
+        for (let j = 0; j < el; j++) b[j] = buf[p + (big ? el - 1 - j : j)];
+        v = bt === 8 ? this.f32[0] : this.f64[0];
+      } else {
+        v = read64(buf, p, BASE_OP[bt] | (big ? BE : 0));
+      }
+      out[i] = v;
+      if (v === v) valid++;
+    }
+    return valid > 0 ? n : NaN;
   }
 }
 

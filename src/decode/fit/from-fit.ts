@@ -19,6 +19,7 @@ import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
 import type { SeriesKey } from '../../core/series.js';
 import { fileMeta, terrainOf } from './fit-meta.js';
 import type { FitLap, FitMessages, RecordColumns } from './fit-messages.js';
+import { mergeHrMessages } from './hr-merge.js';
 import { enumName, enumValue } from './profile.js';
 
 const FILE_ACTIVITY = enumValue('file', 'activity');
@@ -48,6 +49,8 @@ export function fromFit(m: FitMessages, report: Report): Activity[] {
   const r = m.rec;
   if (r.n === 0) throw new ConvertError(ErrorCode.NotAnActivity, 'the FIT file holds no record', { format: 'fit' });
   if (m.untimed > 0) report.warn('record-without-time', 'FIT records without a timestamp were left out', m.untimed);
+  // Heart rate a strap stored and sent later (`hr` messages) fills records that have none (hr-merge.ts).
+  if (m.hr !== null) mergeHrMessages(m.hr, r, report);
 
   const parts = sessionParts(m, report);
   const timer = timerIntervals(m);

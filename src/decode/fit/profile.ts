@@ -20,6 +20,12 @@ export const FieldKind = {
   String: 2,
   /** Three bytes read as one little-endian 24-bit integer (record.compressed_speed_distance). */
   Bytes3: 3,
+  /**
+   * Every element of an array field (hr.filtered_bpm, hr.event_timestamp…): the reader puts them in the
+   * slot's array buffer and the element count in the slot (invalid elements → NaN, except for the `byte`
+   * base type, whose bytes are kept as they are; an array of nothing but invalid elements is absent, NaN).
+   */
+  Array: 4,
 } as const;
 export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
 
@@ -114,6 +120,7 @@ function define<const T extends readonly ['timestamp', ...string[]]>(
   fields: T,
   strings: readonly string[] = [],
   bytes3: readonly string[] = [],
+  arrays: readonly string[] = [],
 ): Slots<T> {
   const m = messageNamed(message);
   const slotOf = new Int16Array(256).fill(-1);
@@ -121,7 +128,13 @@ function define<const T extends readonly ['timestamp', ...string[]]>(
   fields.forEach((name, slot) => {
     const num = name === 'timestamp' ? 253 : profileField(message, name).num;
     slotOf[num] = slot;
-    kindOf[num] = strings.includes(name) ? FieldKind.String : bytes3.includes(name) ? FieldKind.Bytes3 : FieldKind.Number;
+    kindOf[num] = strings.includes(name)
+      ? FieldKind.String
+      : bytes3.includes(name)
+        ? FieldKind.Bytes3
+        : arrays.includes(name)
+          ? FieldKind.Array
+          : FieldKind.Number;
   });
   specs[m.num] = { global: m.num, slotOf, kindOf, slots: fields.length, wanted: true };
   return slotsOf(fields);
@@ -140,6 +153,7 @@ export const Mesg = {
   Activity: messageNamed('activity').num,
   FileCreator: messageNamed('fileCreator').num,
   FieldDescription: messageNamed('fieldDescription').num,
+  Hr: messageNamed('hr').num,
 } as const;
 
 // Slot tables, one per wanted message (the order is the slot number; `timestamp` first).
@@ -164,6 +178,9 @@ export const DeviceInfoSlots = define('deviceInfo', ['timestamp', 'deviceIndex',
 export const ActivitySlots = define('activity', ['timestamp', 'localTimestamp', 'numSessions']);
 export const FileCreatorSlots = define('fileCreator', ['timestamp', 'softwareVersion']);
 export const FieldDescriptionSlots = define('fieldDescription', ['timestamp', 'developerDataIndex']);
+// hr: heart rate stored by a strap (HRM-Tri / HRM-Swim / HRM-Pro) and sent to the watch later (hr-merge.ts).
+const HR_ARRAYS = ['filteredBpm', 'eventTimestamp', 'eventTimestamp12'] as const;
+export const HrSlots = define('hr', ['timestamp', 'fractionalTimestamp', 'time256', ...HR_ARRAYS], [], [], HR_ARRAYS);
 
 /** Most slots any spec has (the size of the reader's value buffer). */
 export const MAX_SLOTS = specs.reduce((m, s) => Math.max(m, s?.slots ?? 0), 1);
