@@ -2,29 +2,30 @@
  * `convertFiles()`: many files → Activity JSON, on a pool of worker threads, one result per file as soon as
  * it is done. Node only (threads and the file system): import it from `runjson/batch`.
  *
- * The main thread reads each file, moves its bytes to a worker (transfer, no copy), gets the Activity JSON
- * bytes back the same way and, with `outDir`, writes them atomically (`write-atomic.ts`). At most two
- * files per worker are in flight, so memory stays bounded however large the folder. One bad file — corrupt,
+ * The main thread plans the batch and hands each worker a path; the worker reads the file, converts it and,
+ * with `outDir`, writes the Activity JSON atomically itself (`pool/file-task.ts`, which says why); without
+ * `outDir` the JSON bytes come back by transfer. At most two files per worker are in flight, so memory stays bounded however large the folder. One bad file — corrupt,
  * truncated, not an activity, over a limit, or a worker that dies on it — is one failed result; the batch
  * goes on, and a dead worker is replaced.
  */
 import { availableParallelism } from 'node:os';
 import { relative as relativePath, resolve } from 'node:path';
-import { readFile as readFileCb, stat as statCb } from 'node:fs';
+import { stat as statCb } from 'node:fs';
 import { promisify } from 'node:util';
 import type { SourceFormat, Warning } from '../core/errors.js';
 import { type ConvertOptions, resolveOptions } from '../options.js';
-import { type TaskError, type TaskResult, convertTask } from '../pool/convert-task.js';
+import type { TaskError } from '../pool/convert-task.js';
+import { type FileTask, type FileTaskResult, convertFileTask, outputPaths } from '../pool/file-task.js';
 import { ConvertPool } from '../pool/pool.js';
 import { type PlannedFile, planFiles } from './plan.js';
 import { type JournalEntry, ResumeJournal } from './resume-journal.js';
-import { removeStaleTemps, writeFilesAtomic } from './write-atomic.js';
+import { removeStaleTemps } from './write-atomic.js';
 
-// The callback forms of fs, promisified: measured on Node 20 (300 files of 1–150 KB, page cache warm),
-// `fs/promises` stat + readFile kept the main thread busy 45 ms, the callback forms 25–33 ms — and the
-// main thread is what feeds the workers.
+export { outputPaths };
+
+// The callback form, promisified: measured on Node 20 (300 files, page cache warm), `fs/promises` stat
+// kept the main thread busier than the callback form (used only with resume now: see pool/file-task.ts).
 const stat = promisify(statCb);
-const readFile = promisify(readFileCb);
 
 /** What happened to one file. */
 export type FileStatus =
@@ -100,8 +101,9 @@ export interface ConvertFilesOptions extends ConvertOptions {
   /** Called after each file. */
   onProgress?: (progress: BatchProgress) => void;
   /**
-   * Aborts the batch: no file starts after it, files being converted are stopped (nothing written for
-   * them), files being written are finished and still yielded; then iteration throws the abort reason.
+   * Aborts the batch: no file starts after it; the files workers have already taken (at most one per
+   * worker, each bounded by `timeoutMs` when given) are finished and still yielded, so every output on
+   * disk is in the results; then iteration throws the abort reason.
    */
   signal?: AbortSignal;
   /**
@@ -146,10 +148,9 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
 
   const threads = given?.threads ?? Math.min(Math.max(0, Math.floor(concurrency ?? availableParallelism())), plan.length);
   const pool = given ?? (threads > 0 ? new ConvertPool({ threads, workerFile, maxWorkerMemoryMb }) : null);
-  const convertOne = (bytes: Uint8Array): Promise<TaskResult> =>
-    pool !== null ? pool.run(bytes, convertOptions, signal, timeoutMs) : Promise.resolve(convertTask({ bytes, options: convertOptions }));
-  const madeDirs = new Set<string>();
-  const ctx: FileContext = { convertOne, resume, maxBytes, madeDirs, signal, journal, outDir: outDir ?? '' };
+  const convertOne = (task: FileTask): Promise<FileTaskResult> =>
+    pool !== null ? pool.runFile(task, signal, timeoutMs) : Promise.resolve(convertFileTask(task));
+  const ctx: FileContext = { convertOne, options: convertOptions, resume, maxBytes, journal, outDir: outDir ?? '' };
 
   const progress = { total: plan.length, done: 0, converted: 0, skipped: 0, upToDate: 0, failed: 0, bytes: 0 };
   // Settled outcomes: a file stopped by an abort comes back as a null result (nothing was written for it).
@@ -196,11 +197,10 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
 }
 
 interface FileContext {
-  convertOne(bytes: Uint8Array): Promise<TaskResult>;
+  convertOne(task: FileTask): Promise<FileTaskResult>;
+  options: ConvertOptions;
   resume: boolean;
   maxBytes: number;
-  madeDirs: Set<string>;
-  signal: AbortSignal | undefined;
   journal: ResumeJournal | null;
   outDir: string;
 }
@@ -223,7 +223,7 @@ export function newFileResult(index: number, input: string, relative: string): F
   };
 }
 
-/** Reads, converts and writes one file; rejects only when the batch is aborted. */
+/** Reads, converts and writes one file (on a worker); rejects only when the batch is aborted. */
 async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileResult> {
   const t0 = performance.now();
   const result = newFileResult(file.index, file.input, file.relative);
@@ -236,81 +236,57 @@ async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileRes
     result.error = file.error;
     return done();
   }
-  let bytes: Uint8Array;
-  let stemKey = '';
-  let source = { i: '', s: 0, m: 0 };
-  try {
-    const info = await stat(file.input);
-    if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    result.bytes = info.size;
-    stemKey = file.output === null ? '' : relativePath(ctx.outDir, file.output).split('\\').join('/');
-    source = { i: resolve(file.input), s: info.size, m: info.mtimeMs };
-    if (ctx.resume && file.output !== null) {
-      const existing = await upToDateOutput(file.output, info.mtimeMs, ctx.journal?.lookup(stemKey), source);
+  const stemKey = file.output === null ? '' : relativePath(ctx.outDir, file.output).split('\\').join('/');
+  if (ctx.resume && file.output !== null) {
+    // Only with resume does the main thread touch the file system per file (two stats).
+    try {
+      const info = await stat(file.input);
+      const existing = info.isFile()
+        ? await upToDateOutput(file.output, info.mtimeMs, ctx.journal?.lookup(stemKey), { i: resolve(file.input), s: info.size, m: info.mtimeMs })
+        : null;
       if (existing !== null) {
         result.status = 'up-to-date';
+        result.bytes = info.size;
         result.outputs = [existing];
+        result.timings.readMs = performance.now() - t0;
         return done();
       }
-    }
-    if (info.size > ctx.maxBytes) {
-      result.error = { code: 'limit-exceeded', message: `input larger than limits.maxBytes (${ctx.maxBytes})` };
-      return done();
-    }
-    const buf = await readFile(file.input);
-    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    result.bytes = bytes.byteLength;
-  } catch (cause) {
-    result.error = fsError('read-error', cause);
-    result.timings.readMs = performance.now() - t0;
-    return done();
-  }
-  result.timings.readMs = performance.now() - t0;
-
-  const converted = await ctx.convertOne(bytes);
-  result.timings.convertMs = converted.convertMs;
-  if (!converted.ok) {
-    result.error = converted.error;
-    result.format = converted.error.format ?? null;
-    result.status = converted.error.code === 'not-running' ? 'skipped' : 'failed';
-    return done();
-  }
-  result.format = converted.format;
-  result.activities = converted.activities.length;
-  result.warnings = converted.warnings;
-  const json = converted.activities.map((a) => a.json);
-  if (file.output === null) {
-    result.json = json;
-    result.status = 'converted';
-    return done();
-  }
-  const t1 = performance.now();
-  const paths = outputPaths(file.output, json.length);
-  try {
-    await writeFilesAtomic(
-      json.map((data, i) => ({ path: paths[i], data })),
-      ctx.madeDirs,
-    );
-    result.outputs = paths;
-    result.status = 'converted';
-    try {
-      ctx.journal?.record({ o: stemKey, ...source, n: paths.length });
     } catch {
-      // The outputs are in place; without their journal line, resume falls back to the mtime rule for
-      // them (see resume-journal.ts) — not a reason to fail the file or stop the batch.
+      // Unreadable: the worker's read fails and reports why.
     }
-  } catch (cause) {
-    result.error = fsError('write-error', cause);
   }
-  result.timings.writeMs = performance.now() - t1;
+
+  const task: FileTask = { path: file.input, output: file.output, temp: `.runjson-${process.pid}-${tempCounter++}`, maxBytes: ctx.maxBytes, options: ctx.options };
+  const r = await ctx.convertOne(task);
+  result.bytes = Math.max(0, r.size);
+  result.timings.readMs = r.readMs;
+  result.timings.convertMs = r.convertMs;
+  result.timings.writeMs = r.writeMs;
+  result.format = r.format;
+  result.activities = r.activities;
+  result.warnings = r.warnings;
+  if (r.error !== null) {
+    result.error = r.error;
+    result.status = r.error.code === 'not-running' ? 'skipped' : 'failed';
+    return done();
+  }
+  result.status = 'converted';
+  if (file.output === null) {
+    result.json = r.json;
+    return done();
+  }
+  result.outputs = r.outputs;
+  try {
+    ctx.journal?.record({ o: stemKey, i: resolve(file.input), s: r.size, m: r.mtimeMs, n: r.outputs.length });
+  } catch {
+    // The outputs are in place; without their journal line, resume falls back to the mtime rule for
+    // them (see resume-journal.ts) — not a reason to fail the file or stop the batch.
+  }
   return done();
 }
 
-/** `stem.json` for one activity; `stem-1.json`… for several. */
-export function outputPaths(stem: string, count: number): string[] {
-  if (count === 1) return [`${stem}.json`];
-  return Array.from({ length: count }, (_, i) => `${stem}-${i + 1}.json`);
-}
+/** Numbers the temp-file prefixes of this process's file tasks. */
+let tempCounter = 0;
 
 /**
  * The first output of a stem when resume may skip its input, else null: the journal's line for the stem
@@ -330,10 +306,4 @@ async function upToDateOutput(
     if (info !== null && info.isFile() && (entry !== undefined || info.mtimeMs >= inputMtimeMs)) return path;
   }
   return null;
-}
-
-function fsError(code: 'read-error' | 'write-error', cause: unknown): TaskError {
-  const e = cause as NodeJS.ErrnoException;
-  // Node's messages already start with the errno code ("ENOENT: no such file or directory, open '…'").
-  return { code, message: e instanceof Error ? e.message : String(cause) };
 }

@@ -1,7 +1,7 @@
 /**
  * Atomic output: each file is written to a temp file in its own folder, then renamed over its final name,
  * so a reader (or a run interrupted at any instant, even by SIGKILL) sees either nothing or the whole file.
- * Temp files are named `.runjson-<pid>-<n>.tmp`: hidden, never ending in `.json`, so they cannot be taken
+ * Temp files are named `.runjson-<pid>-<n>.tmp` (`.runjson-<pid>-<n>-<k>.tmp` when a worker writes them): hidden, never ending in `.json`, so they cannot be taken
  * for outputs, and a later run can tell whose they are and remove those of processes that are gone.
  *
  * No fsync: this protects against an interrupted process, not against a power cut (measured: an fsync per
@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 
 // Callback form: less main-thread time per file than fs/promises' writeFile (measured, see convert-files.ts).
 const writeFile = promisify(writeFileCb);
-const TEMP_NAME = /^\.runjson-(\d+)-\d+\.tmp$/;
+// `.runjson-<pid>-<n>.tmp` here, `.runjson-<pid>-<n>-<k>.tmp` from the workers (pool/file-task.ts).
+const TEMP_NAME = /^\.runjson-(\d+)-\d+(?:-\d+)?\.tmp$/;
 let counter = 0;
 
 /** A temp file name for this process, in `dir`. */

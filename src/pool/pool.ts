@@ -1,6 +1,7 @@
 /**
- * A pool of worker threads (piscina) running {@link convertTask}. Input bytes are moved to the worker by
- * transfer list and the output bytes come back the same way, so a file is never copied between threads.
+ * A pool of worker threads (piscina) running `convertTask` on bytes (moved to the worker by transfer
+ * list, the output bytes coming back the same way, so nothing is copied between threads), or
+ * `convertFileTask` on a path (the worker reads and writes the files itself: what batches use).
  *
  * A worker that dies mid-task (a crash, an out-of-memory kill) fails that one task with `worker-crashed`;
  * piscina starts a new worker in its place, so the batch goes on.
@@ -9,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { ConvertOptions } from '../options.js';
 import type { ConvertTask, TaskResult } from './convert-task.js';
+import { type FileTask, type FileTaskResult, removeTaskTemps } from './file-task.js';
 
 /** Options of {@link ConvertPool}. */
 export interface ConvertPoolOptions {
@@ -30,14 +32,14 @@ export const WORKER_URL = new URL('./worker.js', import.meta.url);
 export class ConvertPool {
   /** Number of worker threads. */
   readonly threads: number;
-  private readonly piscina: Piscina<ConvertTask, TaskResult>;
+  private readonly piscina: Piscina<ConvertTask | FileTask, TaskResult | FileTaskResult>;
   /** Worker deaths seen so far. */
   crashes = 0;
 
   constructor(options: ConvertPoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     const file = options.workerFile ?? WORKER_URL;
-    this.piscina = new Piscina<ConvertTask, TaskResult>({
+    this.piscina = new Piscina<ConvertTask | FileTask, TaskResult | FileTaskResult>({
       filename: file instanceof URL ? file.href : file,
       minThreads: this.threads,
       maxThreads: this.threads,
@@ -75,7 +77,7 @@ export class ConvertPool {
     const timer = timeoutMs !== undefined && timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : null;
     const taskSignal = timer === null ? signal : signal === undefined ? timer : AbortSignal.any([signal, timer]);
     try {
-      return await this.piscina.run({ bytes: owned, options }, { transferList: [owned.buffer as ArrayBuffer], signal: taskSignal ?? null });
+      return (await this.piscina.run({ bytes: owned, options }, { transferList: [owned.buffer as ArrayBuffer], signal: taskSignal ?? null })) as TaskResult;
     } catch (cause) {
       if (signal?.aborted) throw signal.reason ?? cause;
       if (timer?.aborted) {
@@ -85,6 +87,33 @@ export class ConvertPool {
       this.crashes++;
       const message = cause instanceof Error ? cause.message : String(cause);
       return { ok: false, error: { code: 'worker-crashed', message: `worker thread died: ${message}` }, convertMs: 0 };
+    }
+  }
+
+  /**
+   * Reads, converts and writes one file on a worker ({@link FileTask}). `signal` only withdraws a task
+   * still waiting for a worker: a file a worker has taken is finished (or stopped by `timeoutMs`), so
+   * that every output written is reported. A worker that dies or is stopped mid-write has its temp files
+   * removed here. Never rejects, except with the abort reason for a withdrawn task.
+   */
+  async runFile(task: FileTask, signal?: AbortSignal, timeoutMs?: number): Promise<FileTaskResult> {
+    await this.acquire(signal);
+    const timer = timeoutMs !== undefined && timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : null;
+    try {
+      return (await this.piscina.run(task, { signal: timer })) as FileTaskResult;
+    } catch (cause) {
+      const failed = failedFile();
+      if (timer?.aborted) {
+        failed.error = { code: 'timeout', message: `not converted within ${(timeoutMs as number) / 1000} s: its worker was stopped and replaced` };
+        failed.convertMs = timeoutMs as number;
+      } else {
+        this.crashes++;
+        failed.error = { code: 'worker-crashed', message: `worker thread died: ${cause instanceof Error ? cause.message : String(cause)}` };
+      }
+      if (task.output !== null) removeTaskTemps(task.output, task.temp);
+      return failed;
+    } finally {
+      this.release();
     }
   }
 
@@ -122,6 +151,10 @@ export class ConvertPool {
   async destroy(): Promise<void> {
     await this.piscina.destroy();
   }
+}
+
+function failedFile(): FileTaskResult {
+  return { size: -1, mtimeMs: -1, format: null, activities: 0, outputs: [], json: [], warnings: [], error: null, readMs: 0, convertMs: 0, writeMs: 0 };
 }
 
 /** The bytes in a buffer of their own (a transfer moves the whole ArrayBuffer, so a view into a shared one is copied first). */

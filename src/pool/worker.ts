@@ -1,12 +1,33 @@
 /**
- * The piscina worker: a thin wrapper over the synchronous core. The input bytes arrive by transfer; the
- * Activity JSON bytes go back by transfer (no copy either way).
+ * The piscina worker: a thin wrapper over the synchronous core. Two kinds of task:
+ * - bytes ({@link ConvertTask}): the input arrives by transfer, the Activity JSON goes back by transfer;
+ * - a file ({@link FileTask}): the worker reads the input and writes the outputs itself
+ *   ({@link convertFileTask}); only a small result (or, with no output folder, the JSON by transfer) comes back.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { type ConvertTask, convertTask, resultBuffers } from './convert-task.js';
+import { type FileTask, convertFileTask } from './file-task.js';
 
-/** Converts one file (see {@link convertTask}); the result's buffers are moved, not copied. */
-export default function convertInWorker(task: ConvertTask): unknown {
+/** Converts one task; the result's buffers are moved, not copied. */
+export default function convertInWorker(task: ConvertTask | FileTask): unknown {
+  if ('path' in task) {
+    const result = convertFileTask(task);
+    if (result.json.length === 0) return result;
+    return wrap(result, buffersOf(result.json));
+  }
   const result = convertTask(task);
-  return move({ [transferableSymbol]: resultBuffers(result), [valueSymbol]: result } as unknown as Parameters<typeof move>[0]);
+  return wrap(result, resultBuffers(result));
+}
+
+function wrap(value: object, buffers: ArrayBuffer[]): unknown {
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as unknown as Parameters<typeof move>[0]);
+}
+
+function buffersOf(json: Uint8Array[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const j of json) {
+    const b = j.buffer;
+    if (b instanceof ArrayBuffer && !out.includes(b)) out.push(b);
+  }
+  return out;
 }

@@ -63,7 +63,7 @@ it('a run killed mid-batch leaves only whole outputs, and --resume completes it'
     const id = Number(String(doc.externalId).slice(4));
     expect(f).toMatch(new RegExp(`run-${String(id).padStart(4, '0')}\\.json$`));
   }
-  for (const f of afterKill.filter((x) => !x.endsWith('.json'))) expect(f).toMatch(/(^|\/)\.runjson-\d+-\d+\.tmp$/);
+  for (const f of afterKill.filter((x) => !x.endsWith('.json'))) expect(f).toMatch(/(^|\/)\.runjson-\d+-\d+(-\d+)?\.tmp$/);
   // The resume journal: one whole line per output in place, at most the last one cut by the kill.
   const journal = readFileSync(join(out, '.runjson-journal.jsonl'), 'utf8').split('\n').filter(Boolean);
   const whole = journal.filter((l) => {

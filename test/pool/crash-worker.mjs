@@ -1,10 +1,19 @@
 // A pool worker that dies on purpose, for the tests: inputs starting with CRASH-EXIT end the worker thread,
-// CRASH-THROW throws from the task, CRASH-HANG never returns; everything else goes to the real (built) worker.
+// CRASH-MIDWRITE leaves a temp file and ends the thread, CRASH-THROW throws from the task, CRASH-HANG never returns; everything else goes to the real (built) worker.
+// Batches send file tasks (a path), `ConvertPool.run` sends bytes: both are recognised.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import convert from '../../dist/pool/worker.js';
 
 export default function crashOrConvert(task) {
-  const head = new TextDecoder().decode(task.bytes.subarray(0, 16));
+  const bytes = 'path' in task ? readFileSync(task.path) : task.bytes;
+  const head = new TextDecoder().decode(bytes.subarray(0, 16));
   if (head.startsWith('CRASH-EXIT')) process.exit(7);
+  // Dies in the middle of writing its output: a temp file is left behind (the batch must remove it).
+  if (head.startsWith('CRASH-MIDWRITE')) {
+    writeFileSync(join(dirname(task.output), `${task.temp}-0.tmp`), '{"half": ');
+    process.exit(9);
+  }
   if (head.startsWith('CRASH-THROW')) throw new Error('thrown on purpose');
   if (head.startsWith('CRASH-HANG')) for (;;);
   return convert(task);

@@ -160,6 +160,36 @@ describe('the pool', () => {
     expect(results[1].error?.message).toMatch(/thrown on purpose/);
   });
 
+  it('a worker that dies mid-write leaves no temp file behind, and the batch goes on', async () => {
+    const midDir = p('midwrite');
+    mkdirSync(midDir, { recursive: true });
+    writeFileSync(join(midDir, 'a-midwrite.json'), 'CRASH-MIDWRITE');
+    writeFileSync(join(midDir, 'b-ok.json'), makeActivityJson({ seed: 77 }));
+    const out = p('midwrite-out');
+    mkdirSync(out, { recursive: true });
+    const results = await collect(batch.convertFiles(midDir, { concurrency: 1, workerFile: CRASH_WORKER, outDir: out }));
+    expect(results.map((r) => `${r.status}${r.error ? ':' + r.error.code : ''}`)).toEqual(['failed:worker-crashed', 'converted']);
+    expect(readdirSync(out).sort()).toEqual(['.runjson-journal.jsonl', 'b-ok.json']);
+  });
+
+  it('an output that cannot be written fails that file with write-error; the others are written', async () => {
+    const wDir = p('unwritable');
+    mkdirSync(join(wDir, 'sub'), { recursive: true });
+    writeFileSync(join(wDir, 'sub', 'a.json'), makeActivityJson({ seed: 78 }));
+    writeFileSync(join(wDir, 'top.json'), makeActivityJson({ seed: 79 }));
+    const out = p('unwritable-out');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'sub'), 'a file where the output folder should be');
+    const results = await collect(batch.convertFiles(wDir, { concurrency: 1, outDir: out }));
+    expect(results.map((r) => [r.relative, r.status, r.error?.code ?? null])).toEqual([
+      ['sub/a.json', 'failed', 'write-error'],
+      ['top.json', 'converted', null],
+    ]);
+    expect(results[0].error?.message).toMatch(/^E[A-Z]+/);
+    expect(results[0].activities).toBe(1); // converted, then the write failed
+    expect(readdirSync(out).sort()).toEqual(['.runjson-journal.jsonl', 'sub', 'top.json']);
+  });
+
   it('a file that takes too long fails with timeout; its worker is stopped and replaced', async () => {
     const hangDir = p('hang');
     mkdirSync(hangDir, { recursive: true });
