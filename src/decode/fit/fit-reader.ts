@@ -8,12 +8,15 @@
  * Every definition message compiles a read plan: a flat `Int32Array` of (op, size, slot) triples where the
  * op folds base type, endianness and invalid sentinel into one integer. A data message is decoded by
  * walking its plan with an integer switch into a reused `Float64Array` of slots (invalid → NaN); nothing is
- * allocated and no field is looked up by name. The semantic layer ({@link FitSink}) receives the slots.
+ * allocated and no field is looked up by name. Plans of plain integer fields are also compiled to
+ * straight-line functions (`plan-compiler.ts`), which the data loop calls instead of the interpreter.
+ * The semantic layer ({@link FitSink}) receives the slots.
  *
  * Spec: https://developer.garmin.com/fit/protocol/
  */
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
 import { crc16 } from './crc.js';
+import { type CompiledPlan, compilePlan, type PlanOps } from './plan-compiler.js';
 import { FieldKind, MAX_SLOTS, Mesg, type MessageSpec, specOf } from './profile.js';
 
 /** Receives the decoded messages the semantic layer wants. */
@@ -57,6 +60,8 @@ const NOSTR = 18;
 const BE = 32;
 /** Array field: ARR | BE? | base type number (elements decoded by `FitReader.array`, off the hot switch). */
 const ARR = 64;
+
+const OPS: PlanOps = { SKIP, U8, S8, U8Z, U16, S16, U16Z, U32, S32, U32Z, B3, NAN, NOSTR, BE };
 
 /** Base type number → [op, element size]; −1 op for unknown base types. */
 const BASE_OP = [U8, S8, U8, S16, U16, S32, U32, STR, F32, F64, U8Z, U16Z, U32Z, U8, S64, U64, U64Z];
@@ -104,6 +109,8 @@ export class FitReader {
   private readonly defSize = new Int32Array(16).fill(-1);
   private readonly plans: Int32Array[] = Array.from({ length: 16 }, () => new Int32Array(48));
   private readonly planLen = new Int32Array(16);
+  /** The plans compiled to functions (null: the interpreter, `decode`, reads that local type). */
+  private readonly compiled: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(16).fill(null);
   private readonly specs: MessageSpec[] = Array.from({ length: 16 }, () => specOf(-1));
 
   private readonly seen = new Uint8Array(MAX_SLOTS);
@@ -314,8 +321,10 @@ export class FitReader {
       if (end - p < 1 + size) return p;
       if (++this.messages > maxMessages) this.limit('maxMessages', base + p);
       const spec = this.specs[local];
-      this.decode(buf, p + 1, local);
+      const fn = this.compiled[local];
       const vals = this.vals;
+      if (fn !== null) fn(buf, p + 1, vals, this.strs);
+      else this.decode(buf, p + 1, local);
       if (ts >= 0) vals[0] = ts;
       const t = vals[0];
       if (t === t) this.lastTimestamp = t;
@@ -426,6 +435,7 @@ export class FitReader {
       if (seen[s] === 0) emit(kindOf[slotNum(spec, s)] === FieldKind.String ? NOSTR : NAN, 0, s);
     }
     this.planLen[local] = n;
+    this.compiled[local] = compilePlan(plan, n, OPS);
     this.defSize[local] = size;
     this.specs[local] = spec;
     return true;
@@ -570,7 +580,8 @@ export class FitReader {
       let v: number;
       if (invalid >= 0) {
         v = 0;
-        for (let b = 0; b < el; b++) v += buf[p + (big ? el - 1 - b : b)] * 2 ** (8 * b);
+        if (big) for (let b = 0; b < el; b++) v = v * 256 + buf[p + b];
+        else for (let b = el - 1; b >= 0; b--) v = v * 256 + buf[p + b];
         if (v === invalid) {
           out[i] = bt === 13 ? v : NaN;
           continue;

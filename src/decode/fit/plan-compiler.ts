@@ -1,0 +1,158 @@
+/**
+ * Read plans compiled to straight-line functions. A definition message fixes, for every data message of
+ * its local type, each field's offset, base type, endianness and slot; the interpreter in
+ * `fit-reader.ts` re-reads those from the plan and dispatches on them for every field of every message.
+ * Compiled, a plan becomes one function with the offsets as constants and no dispatch at all.
+ *
+ * Only plans made of the plain integer ops are compiled (records, laps, events, sessions: every message
+ * the hot path sees); a plan with a float, a 64-bit integer, a string or an array field stays with the
+ * interpreter, as does everything when the platform forbids `new Function` (a browser page with a strict
+ * Content-Security-Policy): the first refusal switches compilation off for the process.
+ *
+ * The generated text is built only from integers taken from the plan (ops, sizes, slots), never from
+ * input bytes as text, so no input can inject code. Compiled functions are cached by plan, across files:
+ * a batch of files from the same watch compiles each of its definitions once.
+ *
+ * Measured (corpus FIT, decode to columns, best of several runs alternated with the interpreter): see
+ * the note in bench/groups/decode-fit.ts.
+ */
+
+/** A compiled plan: decodes one data message starting at `p` into the slots. */
+export type CompiledPlan = (buf: Uint8Array, p: number, vals: Float64Array, strs: (string | null)[]) => void;
+
+/** The op numbers of `fit-reader.ts` (kept in step with it; the reader's tests cover both paths). */
+export interface PlanOps {
+  SKIP: number;
+  U8: number;
+  S8: number;
+  U8Z: number;
+  U16: number;
+  S16: number;
+  U16Z: number;
+  U32: number;
+  S32: number;
+  U32Z: number;
+  B3: number;
+  NAN: number;
+  NOSTR: number;
+  BE: number;
+}
+
+const MAX_CACHED = 512;
+const cache = new Map<string, CompiledPlan>();
+let enabled = true;
+
+/** Turns compilation off (or on again) for the process: tests use it to run the interpreter on the same inputs. */
+export function setPlanCompilation(on: boolean): void {
+  enabled = on;
+}
+
+/** How many compiled plans the cache holds (for tests). */
+export function compiledPlans(): number {
+  return cache.size;
+}
+
+/** Whether plans are being compiled. */
+export function planCompilation(): boolean {
+  return enabled;
+}
+
+/**
+ * The compiled form of `plan[0, n)`, or null when the plan has an op this compiler leaves to the
+ * interpreter (or compilation is off).
+ */
+export function compilePlan(plan: Int32Array, n: number, ops: PlanOps): CompiledPlan | null {
+  if (!enabled) return null;
+  let key = '';
+  for (let k = 0; k < n; k++) key += plan[k] + ',';
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const body = generate(plan, n, ops);
+  if (body === null) return null;
+  let fn: CompiledPlan;
+  try {
+    fn = new Function('buf', 'p', 'vals', 'strs', body) as CompiledPlan;
+  } catch {
+    enabled = false; // code generation not allowed here (CSP): the interpreter does it all
+    return null;
+  }
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  cache.set(key, fn);
+  return fn;
+}
+
+function generate(plan: Int32Array, n: number, o: PlanOps): string | null {
+  const lines: string[] = ['let v;'];
+  let at = 0;
+  const b = (i: number): string => `buf[p + ${at + i}]`;
+  for (let k = 0; k < n; k += 3) {
+    const op = plan[k];
+    const size = plan[k + 1];
+    const slot = plan[k + 2];
+    const set = (read: string, invalid: number): void => {
+      lines.push(`v = ${read}; vals[${slot}] = v === ${invalid} ? NaN : v;`);
+    };
+    switch (op) {
+      case o.SKIP:
+        break;
+      case o.U8:
+        set(b(0), 0xff);
+        break;
+      case o.S8:
+        set(`(${b(0)} << 24) >> 24`, 0x7f);
+        break;
+      case o.U8Z:
+        set(b(0), 0);
+        break;
+      case o.U16:
+        set(`${b(0)} | (${b(1)} << 8)`, 0xffff);
+        break;
+      case o.U16 | o.BE:
+        set(`(${b(0)} << 8) | ${b(1)}`, 0xffff);
+        break;
+      case o.S16:
+        set(`((${b(0)} | (${b(1)} << 8)) << 16) >> 16`, 0x7fff);
+        break;
+      case o.S16 | o.BE:
+        set(`((${b(1)} | (${b(0)} << 8)) << 16) >> 16`, 0x7fff);
+        break;
+      case o.U16Z:
+        set(`${b(0)} | (${b(1)} << 8)`, 0);
+        break;
+      case o.U16Z | o.BE:
+        set(`(${b(0)} << 8) | ${b(1)}`, 0);
+        break;
+      case o.U32:
+        set(`(${b(0)} | (${b(1)} << 8) | (${b(2)} << 16) | (${b(3)} << 24)) >>> 0`, 0xffffffff);
+        break;
+      case o.U32 | o.BE:
+        set(`((${b(0)} << 24) | (${b(1)} << 16) | (${b(2)} << 8) | ${b(3)}) >>> 0`, 0xffffffff);
+        break;
+      case o.S32:
+        set(`${b(0)} | (${b(1)} << 8) | (${b(2)} << 16) | (${b(3)} << 24)`, 0x7fffffff);
+        break;
+      case o.S32 | o.BE:
+        set(`(${b(0)} << 24) | (${b(1)} << 16) | (${b(2)} << 8) | ${b(3)}`, 0x7fffffff);
+        break;
+      case o.U32Z:
+        set(`(${b(0)} | (${b(1)} << 8) | (${b(2)} << 16) | (${b(3)} << 24)) >>> 0`, 0);
+        break;
+      case o.U32Z | o.BE:
+        set(`((${b(0)} << 24) | (${b(1)} << 16) | (${b(2)} << 8) | ${b(3)}) >>> 0`, 0);
+        break;
+      case o.B3:
+        set(`${b(0)} | (${b(1)} << 8) | (${b(2)} << 16)`, 0xffffff);
+        break;
+      case o.NAN:
+        lines.push(`vals[${slot}] = NaN;`);
+        break;
+      case o.NOSTR:
+        lines.push(`strs[${slot}] = null;`);
+        break;
+      default:
+        return null;
+    }
+    at += size;
+  }
+  return lines.join('\n');
+}
