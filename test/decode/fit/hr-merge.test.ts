@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { Decoder, Encoder, Profile, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
 import { Report } from '../../../src/core/errors.js';
+import { crc16 } from '../../../src/decode/fit/crc.js';
 import { createFitDecoder, decodeFit, readFitMessages } from '../../../src/decode/fit/index.js';
 import { mergeHrMessages } from '../../../src/decode/fit/hr-merge.js';
 import { resolveOptions } from '../../../src/options.js';
@@ -259,6 +260,77 @@ describe('hr messages: synthetic files against @garmin/fitsdk', () => {
   it('costs nothing on files without hr messages', () => {
     const m = readFitMessages(fitFile(5, []));
     expect(m.hr).toBeNull();
+  });
+});
+
+/**
+ * A FIT file written by hand with `big`-endian or little-endian definitions (the SDK's Encoder writes
+ * little-endian only): 12 records at 1 Hz, an anchor hr message, then hr messages with uint32
+ * event_timestamp[2] and uint8 filtered_bpm[2] arrays (one with an invalid 0xFF bpm), and a sint8 field the
+ * profile does not know (skipped).
+ */
+function handMade(big: boolean): Uint8Array {
+  const out: number[] = [];
+  const int = (v: number, size: number): void => {
+    const b: number[] = [];
+    for (let i = 0; i < size; i++) b.push(Math.floor(v / 256 ** i) % 256);
+    out.push(...(big && size > 1 ? b.reverse() : b));
+  };
+  const define = (local: number, global: number, fields: [number, number, number][]): void => {
+    out.push(0x40 | local, 0, big ? 1 : 0);
+    int(global, 2);
+    out.push(fields.length);
+    for (const f of fields) out.push(...f);
+  };
+  define(0, 20, [[253, 4, 0x86]]);
+  define(1, 132, [[253, 4, 0x86], [0, 2, 0x84], [9, 4, 0x86], [6, 1, 0x02]]);
+  define(2, 132, [[9, 8, 0x86], [200, 1, 0x01], [6, 2, 0x02]]);
+  for (let i = 0; i < 12; i++) {
+    out.push(0);
+    int(T0 + i, 4);
+  }
+  out.push(1);
+  int(T0 + 1, 4);
+  int(16384, 2); // 0.5 s
+  int(70_000, 4);
+  int(80, 1);
+  for (let q = 1; q <= 8; q++) {
+    out.push(2);
+    int(70_000 + q * 1024, 4);
+    int(70_000 + q * 1024 + 512, 4);
+    out.push(0x7f);
+    int(80 + q, 1);
+    int(q === 4 ? 0xff : 90 + q, 1);
+  }
+  const header = [14, 0x20, 0x52, 0x08, ...[0, 8, 16, 24].map((s) => (out.length >>> s) & 0xff), 0x2e, 0x46, 0x49, 0x54, 0, 0];
+  const file = new Uint8Array(14 + out.length + 2);
+  file.set(header);
+  file.set(out, 14);
+  const c = crc16(0, file, 0, 14 + out.length);
+  file.set([c & 0xff, c >> 8], 14 + out.length);
+  return file;
+}
+
+describe('hr messages: array fields of both byte orders', () => {
+  it('reads big-endian and little-endian uint32/uint8 arrays alike, as the SDK does', () => {
+    const le = handMade(false);
+    const be = handMade(true);
+    const o = ours(le);
+    expect(ours(be).hr).toEqual(o.hr);
+    // Every reading is valid except one bpm (0xFF), which the SDK averages in as 0 and runjson leaves
+    // out: the records whose window holds it differ, all others are the SDK's.
+    for (const bytes of [le, be]) {
+      const s = sdk(bytes);
+      expect(s.errors).toBe(0);
+      const differ = o.hr.flatMap((v, i) => (v === s.merged[i] ? [] : [i]));
+      expect(differ.length).toBeGreaterThan(0);
+      expect(differ.length).toBeLessThanOrEqual(2);
+      for (const i of differ) expect(o.hr[i] as number).toBeGreaterThan(s.merged[i] as number);
+    }
+    // Anchor (80 bpm) at T0 + 1.5 s = event 70000/1024 s; readings q at T0 + 1.5 + q (80 + q bpm) and
+    // T0 + 2 + q (90 + q bpm), a 0.25 s fill after each. Record T0 + 2: the anchor and its fills at
+    // 1.75 and 2.0 → 80; record T0 + 3: fill 2.25 (80), 2.5 (81), fill 2.75 (81), 3.0 (91) → 83.25 → 83.
+    expect(o.hr.slice(0, 4)).toEqual([undefined, undefined, 80, 83]);
   });
 });
 
