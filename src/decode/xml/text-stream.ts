@@ -6,11 +6,26 @@
  * Whitespace before the first `<` is skipped here: some exporters (Polar Flow) write spaces before the
  * XML declaration, which strict parsers reject ("XML declaration not at start"). The skipped lines and
  * columns are remembered so that positions in errors still point into the original file.
+ *
+ * UTF-8 (nearly every file) is not decoded with a streaming TextDecoder: each chunk is cut before an
+ * incomplete trailing character (carried to the next chunk) and decoded whole, and a chunk that is all
+ * ASCII becomes text through Node's Buffer as Latin-1 when Buffer exists (ASCII is the same in both).
+ * Measured (Node 20.20, corpus GPX 15 MB / TCX 17.6 MB, best of 15): streaming `decode(b, {stream:
+ * true})` 23.0 ms (GPX), one-shot `decode(b)` 16.8–18.5 ms, ASCII check 3.1 / 5.3 ms + Buffer
+ * `latin1Slice` 3.2 ms. A cut is only made before a byte that is not a continuation byte (0x80–0xBF):
+ * the WHATWG decoder is in its initial state there or restarts there, so decoding the pieces gives
+ * exactly the text of decoding the whole (a sequence left incomplete becomes one U+FFFD either way).
  */
 import { ConvertError, ErrorCode } from '../../core/errors.js';
 
 /** Bytes to look at before choosing the encoding (the XML declaration fits well within it). */
 const HEAD_BYTES = 512;
+
+/** The part of Node's Buffer used for ASCII chunks (absent in browsers). */
+interface Latin1Buffer {
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): { toString(encoding: 'latin1'): string };
+}
+const NODE_BUFFER = (globalThis as { Buffer?: Latin1Buffer }).Buffer ?? null;
 
 /** Turns pushed bytes into text chunks handed to `sink`. */
 export class XmlTextStream {
@@ -21,6 +36,12 @@ export class XmlTextStream {
   /** The encoding chosen (a TextDecoder label), once known. */
   encoding = '';
   private decoder: TextDecoder | null = null;
+  /** UTF-8 read by whole chunks (see the file comment); other encodings stream through `decoder`. */
+  private utf8 = false;
+  /** UTF-8: the incomplete character at the end of the last chunk. */
+  private carry: Uint8Array | null = null;
+  /** UTF-8: bytes of a byte-order mark still to drop at the start. */
+  private bom = 0;
   private head: Uint8Array[] = [];
   private headBytes = 0;
   private leading = true;
@@ -33,7 +54,8 @@ export class XmlTextStream {
   /** Feeds bytes. */
   push(bytes: Uint8Array): void {
     if (this.decoder !== null) {
-      this.deliver(this.decoder.decode(bytes, { stream: true }));
+      if (this.utf8) this.pushUtf8(bytes, false);
+      else this.deliver(this.decoder.decode(bytes, { stream: true }));
       return;
     }
     if (this.headBytes + bytes.length < HEAD_BYTES) {
@@ -48,6 +70,10 @@ export class XmlTextStream {
   /** Ends the input (flushes a trailing partial character as U+FFFD). */
   end(): void {
     if (this.decoder === null) this.start(new Uint8Array(0));
+    if (this.utf8) {
+      this.pushUtf8(new Uint8Array(0), true);
+      return;
+    }
     const decoder = this.decoder as TextDecoder;
     this.deliver(decoder.decode());
   }
@@ -64,16 +90,45 @@ export class XmlTextStream {
     head.set(last.subarray(0, need), o);
     this.encoding = chooseEncoding(head);
     let decoder: TextDecoder;
+    this.utf8 = this.encoding === 'utf-8';
     try {
-      decoder = new TextDecoder(this.encoding);
+      // UTF-8: the byte-order mark is dropped here (a whole-chunk decode would drop one at every chunk).
+      decoder = new TextDecoder(this.encoding, { ignoreBOM: this.utf8 });
     } catch (cause) {
       throw new ConvertError(ErrorCode.Unsupported, `unsupported XML encoding '${this.encoding}'`, { line: 1, column: 1, cause });
     }
     this.decoder = decoder;
+    if (this.utf8 && head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) this.bom = 3;
     const parts = this.head;
     this.head = [];
-    for (const c of parts) this.deliver(decoder.decode(c, { stream: true }));
-    if (last.length > 0) this.deliver(decoder.decode(last, { stream: true }));
+    for (const c of parts) this.push(c);
+    if (last.length > 0) this.push(last);
+  }
+
+  /** UTF-8: decodes the complete characters of carry + `bytes`, keeping an incomplete last one unless `final`. */
+  private pushUtf8(bytes: Uint8Array, final: boolean): void {
+    let b = bytes;
+    if (this.bom > 0) {
+      const skip = Math.min(this.bom, b.length);
+      this.bom -= skip;
+      b = b.subarray(skip);
+    }
+    const carry = this.carry;
+    if (carry !== null) {
+      const joined = new Uint8Array(carry.length + b.length);
+      joined.set(carry);
+      joined.set(b, carry.length);
+      b = joined;
+      this.carry = null;
+    }
+    const cut = final ? b.length : utf8Cut(b);
+    if (cut < b.length) {
+      // Copied: the caller may reuse its buffer once push returns.
+      this.carry = b.slice(cut);
+      b = b.subarray(0, cut);
+    }
+    if (b.length === 0) return;
+    this.deliver(NODE_BUFFER !== null && isAscii(b) ? NODE_BUFFER.from(b.buffer, b.byteOffset, b.length).toString('latin1') : (this.decoder as TextDecoder).decode(b));
   }
 
   private deliver(text: string): void {
@@ -102,6 +157,40 @@ export class XmlTextStream {
     }
     this.sink(text);
   }
+}
+
+/**
+ * Where to cut UTF-8 bytes so that the part before holds only whole characters: before a lead byte
+ * among the last three whose sequence is not complete, else at the end.
+ */
+export function utf8Cut(b: Uint8Array): number {
+  const n = b.length;
+  for (let k = 1; k <= 3 && k <= n; k++) {
+    const c = b[n - k];
+    if (c < 0x80) return n;
+    if (c >= 0xc0) return k < (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) ? n - k : n;
+  }
+  return n;
+}
+
+/** True when every byte is below 0x80 (four bytes at a time over the aligned middle). */
+export function isAscii(b: Uint8Array): boolean {
+  const n = b.length;
+  let i = 0;
+  while (i < n && ((b.byteOffset + i) & 3) !== 0) if (b[i++] >= 0x80) return false;
+  const words = (n - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(b.buffer, b.byteOffset + i, words);
+    let acc = 0;
+    for (let k = 0; k < words; k++) {
+      acc |= w[k];
+      if ((k & 1023) === 1023 && (acc & 0x80808080) !== 0) return false;
+    }
+    if ((acc & 0x80808080) !== 0) return false;
+    i += words * 4;
+  }
+  for (; i < n; i++) if (b[i] >= 0x80) return false;
+  return true;
 }
 
 /** Picks a TextDecoder label from the first bytes of an XML document. */
