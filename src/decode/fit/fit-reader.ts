@@ -576,6 +576,19 @@ export class FitReader {
     const out = this.arrs[slot];
     const n = size / el;
     let valid = 0;
+    if (el === 1 && bt !== 1) {
+      // enum, uint8, uint8z, byte: one unsigned byte each (hr.filtered_bpm, hr.event_timestamp_12).
+      for (let i = 0; i < n; i++) {
+        const v = buf[p + i];
+        if (v !== invalid) {
+          out[i] = v;
+          valid++;
+        } else {
+          out[i] = bt === 13 ? v : NaN;
+        }
+      }
+      return valid > 0 ? n : NaN;
+    }
     for (let i = 0; i < n; i++, p += el) {
       let v: number;
       if (invalid >= 0) {

@@ -83,9 +83,10 @@ export class HrMessages {
 
   constructor(maxSamples: number) {
     this.maxSamples = maxSamples;
-    this.t = new Float64Array(256);
-    this.bpm = new Float64Array(256);
-    this.fills = new Uint8Array(256);
+    const cap = Math.min(1024, maxSamples);
+    this.t = new Float64Array(cap);
+    this.bpm = new Float64Array(cap);
+    this.fills = new Uint8Array(cap);
   }
 
   /** One hr message (the reader's slots and array elements, see `FitSink`). */
@@ -147,27 +148,28 @@ export class HrMessages {
     if (this.anchorT !== this.anchorT || this.anchorE !== this.anchorE) return this.fail('an hr message comes before any anchor (an hr message with a timestamp and an event_timestamp)');
     if (ne !== nb) return this.fail('an hr message has event timestamps and filtered_bpm of different lengths');
 
+    if (this.n + ne > this.t.length) this.grow(offset, this.n + ne);
+    const times = this.t;
+    const bpms = this.bpm;
+    const fills = this.fills;
+    const anchorE = this.anchorE;
+    let n = this.n;
     for (let i = 0; i < ne; i++) {
       let e = ev[i];
-      if (e < this.anchorE) {
-        if (this.anchorE - e > ROLLOVER_S / 2) e += ROLLOVER_S;
+      if (e < anchorE) {
+        if (anchorE - e > ROLLOVER_S / 2) e += ROLLOVER_S;
         else return this.fail('an hr message event_timestamp goes back before its anchor');
       }
-      const t = this.anchorT + (e - this.anchorE);
-      let fills = 0;
-      if (this.n > 0) {
-        let gap = Math.abs(t - this.t[this.n - 1]) * 1000;
-        while (gap > GAP_STEP_MS && fills < GAP_MAX_STEPS) {
-          gap -= GAP_STEP_MS;
-          fills++;
-        }
-      }
-      if (this.n === this.t.length) this.grow(offset);
-      this.t[this.n] = t;
-      this.bpm[this.n] = bp[i];
-      this.fills[this.n] = fills;
-      this.n++;
+      const t = this.anchorT + (e - anchorE);
+      // The SDK steps 250 ms at a time while more than 250 ms are left, at most 20 times: the count of
+      // k ≥ 1 with gap > 250 k (exact: gap is a multiple of 1000/32768 ms below 2^32). NaN: none.
+      const gap = n > 0 ? Math.abs(t - times[n - 1]) * 1000 : 0;
+      fills[n] = gap > GAP_STEP_MS ? Math.min(GAP_MAX_STEPS, Math.ceil(gap / GAP_STEP_MS) - 1) : 0;
+      times[n] = t;
+      bpms[n] = bp[i];
+      n++;
     }
+    this.n = n;
   }
 
   private fail(why: string): void {
@@ -175,11 +177,11 @@ export class HrMessages {
     this.n = 0;
   }
 
-  private grow(offset: number): void {
-    if (this.n >= this.maxSamples) {
+  private grow(offset: number, need: number): void {
+    if (need > this.maxSamples) {
       throw new ConvertError(ErrorCode.Limit, `FIT hr messages exceed limits.maxSamples (${this.maxSamples}) heart-rate readings`, { format: 'fit', offset });
     }
-    const cap = Math.min(this.t.length * 2, this.maxSamples);
+    const cap = Math.min(Math.max(this.t.length * 2, need), this.maxSamples);
     const t = new Float64Array(cap);
     t.set(this.t);
     this.t = t;

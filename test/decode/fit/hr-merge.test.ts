@@ -257,6 +257,12 @@ describe('hr messages: synthetic files against @garmin/fitsdk', () => {
     expect(() => decodeFit(bytes, { strict: true })).not.toThrow();
   });
 
+  it('counts hr readings against limits.maxSamples', () => {
+    const bytes = fitFile(30, steadyHr(T0, 5000, 40, (k) => 100 + k)); // 81 readings
+    expect(() => readFitMessages(bytes, { limits: { maxSamples: 80 } })).toThrow(/maxSamples/);
+    expect(readFitMessages(bytes, { limits: { maxSamples: 81 } }).hr?.n).toBe(81);
+  });
+
   it('costs nothing on files without hr messages', () => {
     const m = readFitMessages(fitFile(5, []));
     expect(m.hr).toBeNull();
