@@ -83,7 +83,7 @@ export class HrMessages {
 
   constructor(maxSamples: number) {
     this.maxSamples = maxSamples;
-    const cap = Math.min(1024, maxSamples);
+    const cap = Math.min(4096, maxSamples);
     this.t = new Float64Array(cap);
     this.bpm = new Float64Array(cap);
     this.fills = new Uint8Array(cap);
@@ -110,19 +110,23 @@ export class HrMessages {
     const nBytes = v[H.eventTimestamp12];
     if (nBytes === nBytes) {
       const a = arrs[H.eventTimestamp12];
-      const count = Math.min(E12_MAX, Math.floor((nBytes * 8) / E12_BITS));
+      const count = Math.min(E12_MAX, ((nBytes * 8) / E12_BITS) | 0);
       if (count > 0) ne = 0;
+      let acc = this.acc;
+      let last = this.accLast;
       for (let k = 0; k < count; k++) {
         const bit = k * E12_BITS;
         const at = bit >> 3;
         const lo = a[at] & 0xff;
         const hi = at + 1 < nBytes ? a[at + 1] & 0xff : 0;
         const d = ((lo | (hi << 8)) >> (bit & 7)) & E12_MASK;
-        if (this.acc !== this.acc) this.acc = this.accLast = d;
-        this.acc += (d - this.accLast) & E12_MASK;
-        this.accLast = d;
-        ev[ne++] = this.acc === 0xffffffff ? NaN : this.acc / EVENT_SCALE;
+        if (acc !== acc) acc = last = d;
+        acc += (d - last) & E12_MASK;
+        last = d;
+        ev[ne++] = acc === 0xffffffff ? NaN : acc / EVENT_SCALE;
       }
+      this.acc = acc;
+      this.accLast = last;
     }
     if (ne === 0) ev[ne++] = NaN;
     let nb = 0;
