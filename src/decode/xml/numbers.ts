@@ -10,8 +10,46 @@ const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 /**
  * Parses decimal text as `Number` does, except that empty or blank text is missing (NaN, never 0) and
  * infinities are missing too.
+ *
+ * Plain decimals (`-12.345`, `130`, at most 2^53 − 1 as a digit string and 22 decimals — every value
+ * in a TCX or GPX file) are read here as an integer mantissa m with k decimals and returned as
+ * m / 10^k: one IEEE division of two exact doubles, hence the correctly rounded value, which is what
+ * `Number` returns too (a property test checks it). Anything else (blanks, exponents, `+`, hex…) goes
+ * through `Number`. Measured (Node 20.20): `+s` on short strings sliced from a document costs
+ * 35–60 ns, this loop about 20 ns (900 000 strings: 36–52 ms vs 21 ms). The corpus holds ~390 000
+ * value texts (TCX + GPX); one was not a plain decimal.
  */
 export function parseNumber(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  if (n > 0 && s.charCodeAt(0) === 45 /* - */) {
+    neg = true;
+    i = 1;
+  }
+  let m = 0;
+  let frac = -1;
+  let digits = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 /* . */ && frac < 0) {
+      frac = 0;
+    } else {
+      return parseSlow(s);
+    }
+  }
+  // Once the true mantissa reaches 2^53 the accumulated double is ≥ 2^53 too (rounding is monotonic).
+  if (digits === 0 || m > 9007199254740991 || frac > 22) return parseSlow(s);
+  const v = frac <= 0 ? m : m / POW10[frac];
+  return neg ? -v : v;
+}
+
+/** {@link parseNumber} for text that is not a plain decimal. */
+function parseSlow(s: string): number {
   const v = +s;
   if (v === 0) return hasDigit(s) ? v : NaN;
   return v - v === 0 ? v : NaN; // NaN for garbage and ±Infinity
@@ -96,9 +134,22 @@ export class IsoTimeParser {
     }
     const t = s.charCodeAt(10);
     if (t !== 84 && t !== 116 && t !== 32) return NaN; // T, t or space
-    const date = s.slice(0, 10);
+    // The date of the previous time, compared in place (a slice per time allocated a string for
+    // nothing: consecutive samples share their date).
+    const last = this.lastDate;
     let days: number;
-    if (date === this.lastDate) {
+    if (
+      last.length === 10 &&
+      s.charCodeAt(9) === last.charCodeAt(9) &&
+      s.charCodeAt(8) === last.charCodeAt(8) &&
+      s.charCodeAt(6) === last.charCodeAt(6) &&
+      s.charCodeAt(5) === last.charCodeAt(5) &&
+      s.charCodeAt(3) === last.charCodeAt(3) &&
+      s.charCodeAt(2) === last.charCodeAt(2) &&
+      s.charCodeAt(1) === last.charCodeAt(1) &&
+      s.charCodeAt(0) === last.charCodeAt(0)
+    ) {
+      // Positions 4 and 7 are '-' in both (checked above).
       days = this.lastDays;
     } else {
       const y = digits(s, 0, 4);
@@ -106,7 +157,7 @@ export class IsoTimeParser {
       const d = digits(s, 8, 2);
       if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return NaN;
       days = daysFromCivil(y, mo, d);
-      this.lastDate = date;
+      this.lastDate = s.slice(0, 10);
       this.lastDays = days;
     }
     const hh = digits(s, 11, 2);

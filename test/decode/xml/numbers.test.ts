@@ -17,6 +17,45 @@ describe('parseNumber', () => {
   });
 });
 
+/** What parseNumber promises: Number(), blank and infinities missing. */
+function reference(s: string): number {
+  const v = Number(s);
+  if (v === 0) return /[0-9]/.test(s) ? v : NaN;
+  return Number.isFinite(v) ? v : NaN;
+}
+
+describe('parseNumber fast path', () => {
+  const digits = (max: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: max });
+  it('plain decimals (up to 20 + 25 digits, mantissas past 2^53): exactly Number()', () => {
+    fc.assert(
+      fc.property(fc.boolean(), digits(20), fc.option(digits(25)), (neg, int, frac) => {
+        const s = `${neg ? '-' : ''}${int}${frac === null ? '' : `.${frac}`}`;
+        expect(Object.is(parseNumber(s), reference(s))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('coordinates and sensor values at every precision GPS files use: exactly Number()', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -180, max: 180, noNaN: true }), fc.integer({ min: 0, max: 17 }), (x, k) => {
+        const s = x.toFixed(k);
+        expect(Object.is(parseNumber(s), Number(s))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('any text from digits, signs, dots, exponents and blanks: the reference', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789.-+eEx \n'), maxLength: 12 }), (s) => {
+        expect(Object.is(parseNumber(s), reference(s))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ['-', '.', '-.', '5.', '.5', '-0', '00012.500', '9007199254740993', '0.1234567890123456789012345', '1.7976931348623157e308'])
+      expect(Object.is(parseNumber(s), reference(s))).toBe(true);
+  });
+});
+
 describe('metresTextToKm', () => {
   it('gives the correctly rounded decimal', () => {
     expect(metresTextToKm('1234.56')).toBe(1.23456);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { XmlTextStream, isAscii, utf8Cut } from '../../../src/decode/xml/text-stream.js';
+import { XmlTextStream, asciiEnd, utf8Cut } from '../../../src/decode/xml/text-stream.js';
 
 /** Runs bytes through an XmlTextStream cut at `cuts`; returns the text it hands on. */
 function streamed(bytes: Uint8Array, cuts: number[]): string {
@@ -59,18 +59,28 @@ describe('XmlTextStream (UTF-8 by whole chunks)', () => {
     expect(utf8Cut(b())).toBe(0);
   });
 
-  it('isAscii at every alignment', () => {
-    const buf = new Uint8Array(64).fill(0x41);
-    for (let off = 0; off < 8; off++) {
-      for (let len = 0; len + off <= 64; len += 7) {
+  it('asciiEnd finds the first byte ≥ 0x80 at every alignment and start', () => {
+    const buf = new Uint8Array(2100).fill(0x41);
+    for (const off of [0, 1, 2, 3, 5]) {
+      for (const len of [0, 1, 3, 4, 7, 64, 1030, 2090]) {
         const v = buf.subarray(off, off + len);
-        expect(isAscii(v)).toBe(true);
-        for (let k = 0; k < len; k++) {
+        expect(asciiEnd(v, 0)).toBe(len);
+        for (const k of [0, 1, 2, 3, 4, 5, 63, 1025, 1029, 2089]) {
+          if (k >= len) continue;
           v[k] = 0x80;
-          expect(isAscii(v)).toBe(false);
+          expect(asciiEnd(v, 0)).toBe(k);
+          if (k > 0) expect(asciiEnd(v, k - 1)).toBe(k);
+          expect(asciiEnd(v, k + 1)).toBe(len);
           v[k] = 0x41;
         }
       }
     }
+  });
+
+  it('many short ASCII runs between non-ASCII characters: the same text', () => {
+    const s = `<a>${'é x'.repeat(50)}${'y'.repeat(700)}${'ж'.repeat(30)}</a>`;
+    const bytes = new TextEncoder().encode(s);
+    expect(streamed(bytes, [])).toBe(s);
+    expect(streamed(bytes, [517, 600, 601])).toBe(s);
   });
 });
