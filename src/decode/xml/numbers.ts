@@ -116,6 +116,9 @@ export class IsoTimeParser {
   subMs = 0;
   private lastDate = '';
   private lastDays = 0;
+  /** `YYYY-MM-DDTHH:MM` of the last time read, and its minutes since the epoch. */
+  private lastMinute = '';
+  private lastMinutes = 0;
 
   /** Returns epoch ms, or NaN when `text` is not an ISO 8601 date-time. */
   parse(text: string): number {
@@ -128,42 +131,52 @@ export class IsoTimeParser {
       s = s.slice(i, n);
       n = s.length;
     }
-    // YYYY-MM-DDTHH:MM:SS at fixed positions.
-    if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
-      return NaN;
-    }
-    const t = s.charCodeAt(10);
-    if (t !== 84 && t !== 116 && t !== 32) return NaN; // T, t or space
-    // The date of the previous time, compared in place (a slice per time allocated a string for
-    // nothing: consecutive samples share their date).
-    const last = this.lastDate;
-    let days: number;
-    if (
-      last.length === 10 &&
-      s.charCodeAt(9) === last.charCodeAt(9) &&
-      s.charCodeAt(8) === last.charCodeAt(8) &&
-      s.charCodeAt(6) === last.charCodeAt(6) &&
-      s.charCodeAt(5) === last.charCodeAt(5) &&
-      s.charCodeAt(3) === last.charCodeAt(3) &&
-      s.charCodeAt(2) === last.charCodeAt(2) &&
-      s.charCodeAt(1) === last.charCodeAt(1) &&
-      s.charCodeAt(0) === last.charCodeAt(0)
-    ) {
-      // Positions 4 and 7 are '-' in both (checked above).
-      days = this.lastDays;
+    if (n < 19) return NaN;
+    // Consecutive samples share their date, hour and minute: when the first 16 characters are those of
+    // the last time read (one startsWith, which compares in place even on the sliced strings saxes hands
+    // out, where every charCodeAt unwraps the slice), only the seconds onwards are read.
+    let minutes: number;
+    if (s.charCodeAt(16) === 58 && this.lastMinute.length === 16 && s.startsWith(this.lastMinute)) {
+      minutes = this.lastMinutes;
     } else {
-      const y = digits(s, 0, 4);
-      const mo = digits(s, 5, 2);
-      const d = digits(s, 8, 2);
-      if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return NaN;
-      days = daysFromCivil(y, mo, d);
-      this.lastDate = s.slice(0, 10);
-      this.lastDays = days;
+      // YYYY-MM-DDTHH:MM:SS at fixed positions.
+      if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+      const t = s.charCodeAt(10);
+      if (t !== 84 && t !== 116 && t !== 32) return NaN; // T, t or space
+      // The date of the previous minute, compared in place.
+      const last = this.lastDate;
+      let days: number;
+      if (
+        last.length === 10 &&
+        s.charCodeAt(9) === last.charCodeAt(9) &&
+        s.charCodeAt(8) === last.charCodeAt(8) &&
+        s.charCodeAt(6) === last.charCodeAt(6) &&
+        s.charCodeAt(5) === last.charCodeAt(5) &&
+        s.charCodeAt(3) === last.charCodeAt(3) &&
+        s.charCodeAt(2) === last.charCodeAt(2) &&
+        s.charCodeAt(1) === last.charCodeAt(1) &&
+        s.charCodeAt(0) === last.charCodeAt(0)
+      ) {
+        // Positions 4 and 7 are '-' in both (checked above).
+        days = this.lastDays;
+      } else {
+        const y = digits(s, 0, 4);
+        const mo = digits(s, 5, 2);
+        const d = digits(s, 8, 2);
+        if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return NaN;
+        days = daysFromCivil(y, mo, d);
+        this.lastDate = s.slice(0, 10);
+        this.lastDays = days;
+      }
+      const hh = digits(s, 11, 2);
+      const mm = digits(s, 14, 2);
+      if (hh < 0 || hh > 24 || mm < 0 || mm > 59) return NaN;
+      minutes = (days * 24 + hh) * 60 + mm;
+      this.lastMinute = s.slice(0, 16);
+      this.lastMinutes = minutes;
     }
-    const hh = digits(s, 11, 2);
-    const mm = digits(s, 14, 2);
     const ss = digits(s, 17, 2);
-    if (hh < 0 || hh > 24 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return NaN;
+    if (ss < 0 || ss > 60) return NaN;
     let ms = 0;
     let p = 19;
     if (p < n && (s.charCodeAt(p) === 46 || s.charCodeAt(p) === 44)) {
@@ -206,7 +219,7 @@ export class IsoTimeParser {
         return NaN;
       }
     }
-    return (((days * 24 + hh) * 60 + mm - offsetMin) * 60 + ss) * 1000 + ms;
+    return ((minutes - offsetMin) * 60 + ss) * 1000 + ms;
   }
 }
 

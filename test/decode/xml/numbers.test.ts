@@ -101,6 +101,28 @@ describe('IsoTimeParser', () => {
     expect(p.noZone).toBe(0);
   });
 
+  it('a run of nearby times through one parser (its minute and date caches) reads each as a fresh parser does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1999, 11, 31, 23, 50), max: Date.UTC(2030, 0, 1) }),
+        fc.array(fc.tuple(fc.integer({ min: -90_000, max: 200_000 }), fc.constantFrom('Z', '.250Z', '+01:00', '-0530', '', 'Q', '.Z')), { maxLength: 40 }),
+        (t0, steps) => {
+          const shared = new IsoTimeParser();
+          let t = t0;
+          for (const [dt, zone] of steps) {
+            t += dt;
+            const text = `${new Date(t).toISOString().slice(0, 19)}${zone}`;
+            expect(Object.is(shared.parse(text), new IsoTimeParser().parse(text))).toBe(true);
+            if (zone === 'Z') expect(shared.parse(text)).toBe(Math.floor(t / 1000) * 1000);
+            // A malformed minute must not be taken from the cache.
+            expect(shared.parse(`${text.slice(0, 14)}6x${text.slice(16)}`)).toBeNaN();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('counts times with no zone (read as UTC) and sub-millisecond digits (rounded)', () => {
     const p = new IsoTimeParser();
     expect(p.parse('2016-09-12T11:55:24')).toBe(Date.UTC(2016, 8, 12, 11, 55, 24));
