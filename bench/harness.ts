@@ -9,6 +9,8 @@ export interface BenchTask {
   /** Short name, unique in its group: `runjson`, `@garmin/fitsdk`, `byte loop`… */
   name: string;
   fn: () => unknown;
+  /** Runs before each call of `fn`, untimed (e.g. emptying an output folder so every call starts alike). */
+  beforeEach?: () => unknown;
 }
 
 /** A ratio the group promises: `time(slower) / time(faster)` must be at least `target`. */

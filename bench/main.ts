@@ -50,7 +50,10 @@ async function main(): Promise<void> {
   for (const g of selected) {
     g.check();
     const bench = new Bench({ time: quick ? 300 : 2000, warmupTime: quick ? 100 : 500, iterations: quick ? 3 : 10 });
-    for (const t of g.tasks) bench.add(t.name, t.fn);
+    for (const t of g.tasks) {
+      const before = t.beforeEach;
+      bench.add(t.name, t.fn, before === undefined ? {} : { beforeEach: () => void before() });
+    }
     await bench.run();
     const tasks: TaskResult[] = bench.tasks.map((t) => {
       const r = t.result as unknown as { latency?: { mean: number; p50: number; rme: number; samples: unknown[] }; mean?: number; rme?: number; samples?: unknown[] };
