@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../src/core/activity.js';
 import { Report } from '../../src/core/errors.js';
 import { fromActivityJsonText } from '../../src/decode/json/from-activity-json.js';
-import { toActivityJson } from '../../src/encode/json/to-activity-json.js';
+import { toActivityJson, toActivityJsonBytes } from '../../src/encode/json/to-activity-json.js';
 import { validate } from '../../src/validate.js';
 import { activityArb } from '../helpers/arbitrary.js';
 
@@ -73,6 +73,25 @@ describe('Activity JSON round trip (property)', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('toActivityJsonBytes (one writer reused between calls)', () => {
+  it('gives each call bytes of its own, of exact size, equal to the text', () => {
+    fc.assert(
+      fc.property(fc.array(activityArb(60), { minLength: 2, maxLength: 4 }), (acts) => {
+        const bytes = acts.map((a) => toActivityJsonBytes(a));
+        const texts = acts.map((a) => toActivityJson(a));
+        const again = acts.map((a) => toActivityJsonBytes(a));
+        for (let i = 0; i < acts.length; i++) {
+          // Earlier results are not overwritten by later calls, and nothing is left over at the end.
+          expect(new TextDecoder().decode(bytes[i])).toBe(texts[i]);
+          expect(bytes[i].buffer.byteLength).toBe(bytes[i].byteLength);
+          expect(again[i]).toEqual(bytes[i]);
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 });

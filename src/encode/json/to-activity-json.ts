@@ -38,20 +38,44 @@ export function recordingKeys(a: Activity, includePower = false): string[] {
  * ```
  */
 export function toActivityJson(a: Activity, options: ToActivityJsonOptions = {}): string {
-  return writeActivityJson(a, options).text();
+  const text = writeActivityJson(a, options).text();
+  release();
+  return text;
 }
 
-/** Writes an activity as Activity JSON, UTF-8 bytes (what an uploader sends). */
+/** Writes an activity as Activity JSON, UTF-8 bytes (what an uploader sends), in a buffer of its exact size. */
 export function toActivityJsonBytes(a: Activity, options: ToActivityJsonOptions = {}): Uint8Array {
-  // A view of the writer's own buffer (no copy: the writer is not used again).
-  return writeActivityJson(a, options).bytes();
+  const bytes = writeActivityJson(a, options).bytes().slice();
+  release();
+  return bytes;
+}
+
+/**
+ * One writer reused from call to call (the writing is synchronous, so calls cannot overlap), its bytes
+ * copied out at exactly their size: before, each result was a view into a fresh buffer sized for the
+ * worst case, ~1.6× the output, which a caller holding many results (a batch without an output folder)
+ * kept alive. Time: neutral (corpus FIT → JSON best 58.8–59.5 ms before, 58.8–62.4 ms after; full
+ * garbage collections 77 → 65 over the same run — V8 runs them on ArrayBuffer memory growth). A writer
+ * grown past SCRATCH_KEEP is not kept.
+ */
+let scratch: ByteWriter | null = null;
+const SCRATCH_KEEP = 16 << 20;
+
+function writerFor(capacity: number): ByteWriter {
+  if (scratch === null || scratch.buf.length < capacity) scratch = new ByteWriter(capacity);
+  scratch.pos = 0;
+  return scratch;
+}
+
+function release(): void {
+  if (scratch !== null && scratch.buf.length > SCRATCH_KEEP) scratch = null;
 }
 
 function writeActivityJson(a: Activity, options: ToActivityJsonOptions): ByteWriter {
   const m = a.meta;
   const sum = options.summary ?? summarize(a);
   const keys = recordingKeys(a, options.includePower);
-  const w = new ByteWriter(1024 + a.length * keys.length * 12);
+  const w = writerFor(1024 + a.length * keys.length * 12);
   let first = true;
   const key = (k: string): void => {
     w.ascii(first ? '{"' + k + '":' : ',"' + k + '":');
