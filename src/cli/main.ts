@@ -5,7 +5,7 @@ import { run } from './run.js';
 const controller = new AbortController();
 let signals = 0;
 const onSignal = (): void => {
-  // First Ctrl-C: stop the batch (files in conversion are dropped, writes under way finish), print the
+  // First Ctrl-C: stop the batch (no new file starts; the files workers hold are finished), print the
   // summary and the report. Second: exit now.
   if (++signals > 1) process.exit(130);
   controller.abort(new Error('interrupted'));
