@@ -83,10 +83,14 @@ export function toTaskError(cause: unknown): TaskError {
 
 /** The ArrayBuffers of a result, for a transfer list. */
 export function resultBuffers(result: TaskResult): ArrayBuffer[] {
-  if (!result.ok) return [];
+  return result.ok ? buffersOf(result.activities.map((a) => a.json)) : [];
+}
+
+/** The distinct ArrayBuffers under some byte arrays, for a transfer list. */
+export function buffersOf(arrays: Uint8Array[]): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const a of result.activities) {
-    const b = a.json.buffer;
+  for (const a of arrays) {
+    const b = a.buffer;
     if (b instanceof ArrayBuffer && !out.includes(b)) out.push(b);
   }
   return out;

@@ -61,22 +61,15 @@ export interface FileTaskResult {
   writeMs: number;
 }
 
+/** A result with nothing read, converted or written yet. */
+export function newFileTaskResult(): FileTaskResult {
+  return { size: -1, mtimeMs: -1, format: null, activities: 0, outputs: [], json: [], warnings: [], error: null, readMs: 0, convertMs: 0, writeMs: 0 };
+}
+
 /** Reads, converts and writes one file. Never throws. */
 export function convertFileTask(task: FileTask): FileTaskResult {
   const t0 = performance.now();
-  const r: FileTaskResult = {
-    size: -1,
-    mtimeMs: -1,
-    format: null,
-    activities: 0,
-    outputs: [],
-    json: [],
-    warnings: [],
-    error: null,
-    readMs: 0,
-    convertMs: 0,
-    writeMs: 0,
-  };
+  const r = newFileTaskResult();
   let bytes: Uint8Array;
   try {
     const fd = openSync(task.path, 'r');

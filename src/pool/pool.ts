@@ -9,8 +9,8 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { ConvertOptions } from '../options.js';
-import type { ConvertTask, TaskResult } from './convert-task.js';
-import { type FileTask, type FileTaskResult, removeTaskTemps } from './file-task.js';
+import type { ConvertTask, TaskError, TaskResult } from './convert-task.js';
+import { type FileTask, type FileTaskResult, newFileTaskResult, removeTaskTemps } from './file-task.js';
 
 /** Options of {@link ConvertPool}. */
 export interface ConvertPoolOptions {
@@ -74,20 +74,25 @@ export class ConvertPool {
   private async runNow(owned: Uint8Array, options: ConvertOptions, signal?: AbortSignal, timeoutMs?: number): Promise<TaskResult> {
     // A file that takes too long (a decoder bug, a pathological input) must not stall the batch: its
     // worker is stopped (piscina terminates a worker whose running task is aborted) and replaced.
-    const timer = timeoutMs !== undefined && timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : null;
+    const timer = timeoutTimer(timeoutMs);
     const taskSignal = timer === null ? signal : signal === undefined ? timer : AbortSignal.any([signal, timer]);
     try {
       return (await this.piscina.run({ bytes: owned, options }, { transferList: [owned.buffer as ArrayBuffer], signal: taskSignal ?? null })) as TaskResult;
     } catch (cause) {
       if (signal?.aborted) throw signal.reason ?? cause;
-      if (timer?.aborted) {
-        const s = (timeoutMs as number) / 1000;
-        return { ok: false, error: { code: 'timeout', message: `not converted within ${s} s: its worker was stopped and replaced` }, convertMs: timeoutMs as number };
-      }
-      this.crashes++;
-      const message = cause instanceof Error ? cause.message : String(cause);
-      return { ok: false, error: { code: 'worker-crashed', message: `worker thread died: ${message}` }, convertMs: 0 };
+      return { ok: false, ...this.failure(cause, timer, timeoutMs) };
     }
+  }
+
+  /** Why a task's worker stopped: its timeout, else a crash (counted). */
+  private failure(cause: unknown, timer: AbortSignal | null, timeoutMs: number | undefined): { error: TaskError; convertMs: number } {
+    if (timer?.aborted) {
+      const s = (timeoutMs as number) / 1000;
+      return { error: { code: 'timeout', message: `not converted within ${s} s: its worker was stopped and replaced` }, convertMs: timeoutMs as number };
+    }
+    this.crashes++;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return { error: { code: 'worker-crashed', message: `worker thread died: ${message}` }, convertMs: 0 };
   }
 
   /**
@@ -98,20 +103,12 @@ export class ConvertPool {
    */
   async runFile(task: FileTask, signal?: AbortSignal, timeoutMs?: number): Promise<FileTaskResult> {
     await this.acquire(signal);
-    const timer = timeoutMs !== undefined && timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : null;
+    const timer = timeoutTimer(timeoutMs);
     try {
       return (await this.piscina.run(task, { signal: timer })) as FileTaskResult;
     } catch (cause) {
-      const failed = failedFile();
-      if (timer?.aborted) {
-        failed.error = { code: 'timeout', message: `not converted within ${(timeoutMs as number) / 1000} s: its worker was stopped and replaced` };
-        failed.convertMs = timeoutMs as number;
-      } else {
-        this.crashes++;
-        failed.error = { code: 'worker-crashed', message: `worker thread died: ${cause instanceof Error ? cause.message : String(cause)}` };
-      }
       if (task.output !== null) removeTaskTemps(task.output, task.temp);
-      return failed;
+      return { ...newFileTaskResult(), ...this.failure(cause, timer, timeoutMs) };
     } finally {
       this.release();
     }
@@ -153,8 +150,9 @@ export class ConvertPool {
   }
 }
 
-function failedFile(): FileTaskResult {
-  return { size: -1, mtimeMs: -1, format: null, activities: 0, outputs: [], json: [], warnings: [], error: null, readMs: 0, convertMs: 0, writeMs: 0 };
+/** A signal that aborts after `timeoutMs` (none for no limit). */
+function timeoutTimer(timeoutMs: number | undefined): AbortSignal | null {
+  return timeoutMs !== undefined && timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : null;
 }
 
 /** The bytes in a buffer of their own (a transfer moves the whole ArrayBuffer, so a view into a shared one is copied first). */

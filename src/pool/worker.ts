@@ -5,7 +5,7 @@
  *   ({@link convertFileTask}); only a small result (or, with no output folder, the JSON by transfer) comes back.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { type ConvertTask, convertTask, resultBuffers } from './convert-task.js';
+import { type ConvertTask, buffersOf, convertTask, resultBuffers } from './convert-task.js';
 import { type FileTask, convertFileTask } from './file-task.js';
 
 /** Converts one task; the result's buffers are moved, not copied. */
@@ -23,11 +23,3 @@ function wrap(value: object, buffers: ArrayBuffer[]): unknown {
   return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as unknown as Parameters<typeof move>[0]);
 }
 
-function buffersOf(json: Uint8Array[]): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const j of json) {
-    const b = j.buffer;
-    if (b instanceof ArrayBuffer && !out.includes(b)) out.push(b);
-  }
-  return out;
-}
