@@ -51,6 +51,31 @@ describe('ByteWriter numbers', () => {
     expect(writeColumn([12.3, 12.34567, 1.5, 3])).toBe('[12.3,12.34567,1.5,3]');
   });
 
+  it('seconds() writes the clock exactly as JSON.stringify writes (t − start) / 1000', () => {
+    const clock = (start: number, times: number[]): string => {
+      const w = new ByteWriter(4);
+      w.seconds(Float64Array.from(times), times.length, start);
+      return w.text();
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2e12 }),
+        // Whole ms on the fast path (up to 2^31 ms) and past it, fractional ms, before the start.
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 2 ** 31 + 5000 }), fc.double({ min: -5000, max: 4e9, noNaN: true })), { maxLength: 40 }),
+        (start, offsets) => {
+          const times = offsets.map((d) => start + d);
+          const expected = times.map((t) => (t - start) / 1000).map((v) => (v === 0 ? 0 : v));
+          const text = clock(start, times);
+          expect(JSON.parse(text)).toEqual(expected);
+          const plain = expected.filter((v) => v === 0 || Math.abs(v) >= 1e-6);
+          if (plain.length === expected.length) expect(text).toBe(JSON.stringify(expected));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(clock(1000, [1000, 2000, 2500, 2550, 2555, 1000 + 86_400_000, 1000 + 2 ** 31])).toBe('[0,1,1.5,1.55,1.555,86400,2147483.648]');
+  });
+
   it('strings are escaped and UTF-8 encoded', () => {
     const w = new ByteWriter(2);
     w.string('é "q" \u2028 \ud83c\udfc3 \ud800');

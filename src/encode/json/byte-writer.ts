@@ -47,6 +47,10 @@ for (let i = 0; i < 1000; i++) {
   PAD3[3 * i + 2] = 48 + (i % 10);
 }
 
+/** For 1…999 milliseconds: how many of the three digits remain once trailing zeros are stripped. */
+const MS_LEN = new Uint8Array(1000);
+for (let i = 1; i < 1000; i++) MS_LEN[i] = i % 100 === 0 ? 1 : i % 10 === 0 ? 2 : 3;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -96,10 +100,55 @@ export class ByteWriter {
   }
 
   /**
-   * Writes `[c[0],c[1],…]` for the first `n` values of `c`, `null` for NaN. With `scale`, writes the
-   * derived value `(c[i] − shift) / scale` without a temporary column (the clock from absolute ms).
+   * Writes `[s0,s1,…]`, the seconds `(t[i] − startMs) / 1000` of the first `n` times (epoch ms), without
+   * a temporary column: the clock. A whole-millisecond offset below 2^31 ms (24 days) is split into
+   * seconds and milliseconds with integer arithmetic and written as `s` or `s.mmm` (trailing zeros
+   * stripped): that decimal is exactly d / 1000, so it parses to the same double the division gives, and
+   * it is the shortest that does (the fast path's argument, below). Anything else takes the general path.
+   * Measured on the corpus FIT clocks (189k values, writer alone): 20 → 14 ns per value, the float
+   * division and the decimal search gone (a whole conversion: about 2 %).
    */
-  column(c: Float64Array, n: number, shift = 0, scale = 1): void {
+  seconds(t: Float64Array, n: number, startMs: number): void {
+    this.ensure(n * 25 + 2);
+    const b = this.buf;
+    let q = this.pos;
+    b[q++] = 91; // [
+    for (let i = 0; i < n; i++) {
+      const d = t[i] - startMs;
+      const di = d | 0;
+      if (di === d && di >= 0) {
+        const s = (di / 1000) | 0;
+        const m = di - s * 1000;
+        if (s < 1000) {
+          const o = 3 * s;
+          b[q] = SMALL[o];
+          b[q + 1] = SMALL[o + 1];
+          b[q + 2] = SMALL[o + 2];
+          q += SMALL_LEN[s];
+        } else {
+          q = writeUint(b, q, s);
+        }
+        if (m !== 0) {
+          // ".mmm" with trailing zeros stripped: PAD3 gives the three digits, MS_LEN how many to keep.
+          const o = 3 * m;
+          b[q] = 46; // .
+          b[q + 1] = PAD3[o];
+          b[q + 2] = PAD3[o + 1];
+          b[q + 3] = PAD3[o + 2];
+          q += 1 + MS_LEN[m];
+        }
+      } else {
+        q = writeNumber(b, q, d / 1000);
+      }
+      b[q++] = 44; // ,
+    }
+    if (n > 0) q--; // the last comma
+    b[q++] = 93; // ]
+    this.pos = q;
+  }
+
+  /** Writes `[c[0],c[1],…]` for the first `n` values of `c`, `null` for NaN. */
+  column(c: Float64Array, n: number): void {
     this.ensure(n * 25 + 2);
     const b = this.buf;
     let q = this.pos;
@@ -109,8 +158,7 @@ export class ByteWriter {
     let k = 0;
     let p = 1;
     for (let i = 0; i < n; i++) {
-      // Two loops in one: keeping `(c[i] − shift) / scale` out of the common path was measured no faster.
-      const v = scale === 1 ? c[i] : (c[i] - shift) / scale;
+      const v = c[i];
       if ((v | 0) === v && v >= 0) {
         // Non-negative integers: heart rate, power, whole-second times. Below 1000, one table lookup.
         if (v < 1000) {

@@ -123,7 +123,7 @@ function writeActivityJson(a: Activity, options: ToActivityJsonOptions): ByteWri
   for (let k = 0; k < keys.length; k++) {
     if (k > 0) w.ascii(',');
     const name = keys[k];
-    if (name === 'clock') w.column(a.time, n, a.startTime, 1000);
+    if (name === 'clock') w.seconds(a.time, n, a.startTime);
     else if (name === 'duration') w.column(a.duration, n);
     else w.column(a.series[name as (typeof JSON_SERIES_KEYS)[number]] as Float64Array, n);
   }
