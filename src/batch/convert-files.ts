@@ -16,7 +16,7 @@ import type { SourceFormat, Warning } from '../core/errors.js';
 import { type ConvertOptions, resolveOptions } from '../options.js';
 import type { TaskError } from '../pool/convert-task.js';
 import { type FileTask, type FileTaskResult, convertFileTask, outputPaths } from '../pool/file-task.js';
-import { ConvertPool } from '../pool/pool.js';
+import { ConvertPool, MAX_FILES_PER_MESSAGE } from '../pool/pool.js';
 import { type PlannedFile, planFiles } from './plan.js';
 import { type JournalEntry, ResumeJournal } from './resume-journal.js';
 import { removeStaleTemps } from './write-atomic.js';
@@ -101,9 +101,9 @@ export interface ConvertFilesOptions extends ConvertOptions {
   /** Called after each file. */
   onProgress?: (progress: BatchProgress) => void;
   /**
-   * Aborts the batch: no file starts after it; the files workers have already taken (at most one per
-   * worker, each bounded by `timeoutMs` when given) are finished and still yielded, so every output on
-   * disk is in the results; then iteration throws the abort reason.
+   * Aborts the batch: no file starts after it; the files workers have already taken (at most
+   * `MAX_FILES_PER_MESSAGE` per worker, each bounded by `timeoutMs` when given) are finished and still
+   * yielded, so every output on disk is in the results; then iteration throws the abort reason.
    */
   signal?: AbortSignal;
   /**
@@ -116,8 +116,10 @@ export interface ConvertFilesOptions extends ConvertOptions {
   workerFile?: string | URL;
   /**
    * Milliseconds a file may take on its worker (from the moment the worker takes it): a file not done in
-   * time fails with code `timeout`, its worker is stopped and replaced. Default: none. Not available
-   * in-process (`concurrency: 0`).
+   * time fails with code `timeout`, its worker is stopped and replaced. Files sent to a worker together
+   * share their budgets (n files: n × `timeoutMs`); when they run out, each is run again alone with its
+   * own, and only a file that times out alone fails. Default: none. Not available in-process
+   * (`concurrency: 0`).
    */
   timeoutMs?: number;
   /** V8 heap cap of each worker in MB; a file that needs more fails with `worker-crashed`. Default: none. */
@@ -157,7 +159,8 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
   const progress = { total: plan.length, done: 0, converted: 0, skipped: 0, upToDate: 0, failed: 0, bytes: 0 };
   // Settled outcomes: a file stopped by an abort comes back as a null result (nothing was written for it).
   const inFlight = new Map<number, Promise<{ index: number; result: FileResult | null }>>();
-  const maxInFlight = Math.max(2, threads * 2);
+  // Enough files submitted ahead for the pool to send each worker a full message and have the next ready.
+  const maxInFlight = Math.max(2, threads * 2 * MAX_FILES_PER_MESSAGE);
   let next = 0;
   try {
     // After an abort nothing new starts, but the loop drains what is in flight: files whose outputs were

@@ -39,6 +39,11 @@ export interface FileTask {
   options: ConvertOptions;
 }
 
+/** Several files for one worker, done in order; the worker returns one {@link FileTaskResult} per file. */
+export interface FileBatch {
+  files: FileTask[];
+}
+
 /** What a worker returns for one file. */
 export interface FileTaskResult {
   /** Size of the input in bytes as read (−1 when it could not be opened). */

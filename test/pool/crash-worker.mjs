@@ -1,11 +1,21 @@
 // A pool worker that dies on purpose, for the tests: inputs starting with CRASH-EXIT end the worker thread,
 // CRASH-MIDWRITE leaves a temp file and ends the thread, CRASH-THROW throws from the task, CRASH-HANG never returns; everything else goes to the real (built) worker.
-// Batches send file tasks (a path), `ConvertPool.run` sends bytes: both are recognised.
+// Batches send file tasks (a path) one or several to a message ({ files }), `ConvertPool.run` sends bytes:
+// all are recognised; in a message of several files, the first marked file decides the worker's fate.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import convert from '../../dist/pool/worker.js';
 
 export default function crashOrConvert(task) {
+  if ('files' in task) {
+    for (const file of task.files) misbehave(file);
+    return convert(task);
+  }
+  misbehave(task);
+  return convert(task);
+}
+
+function misbehave(task) {
   const bytes = 'path' in task ? readFileSync(task.path) : task.bytes;
   const head = new TextDecoder().decode(bytes.subarray(0, 16));
   if (head.startsWith('CRASH-EXIT')) process.exit(7);
@@ -16,5 +26,4 @@ export default function crashOrConvert(task) {
   }
   if (head.startsWith('CRASH-THROW')) throw new Error('thrown on purpose');
   if (head.startsWith('CRASH-HANG')) for (;;);
-  return convert(task);
 }

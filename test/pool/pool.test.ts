@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Batch from '../../src/batch/index.js';
 import { convertSync } from '../../src/convert.js';
+import { MAX_FILES_PER_MESSAGE } from '../../src/pool/pool.js';
 import { CRASH_WORKER, loadBatch } from './batch-lib.js';
 import { makeActivityJson } from './make-activity.js';
 
@@ -74,24 +75,26 @@ describe('convertFiles', () => {
   it('stops on abort: iteration throws the reason and nothing more is started', async () => {
     const controller = new AbortController();
     const got: Batch.FileResult[] = [];
+    const FILES = 3 * MAX_FILES_PER_MESSAGE + 2;
     const reason = new Error('stop now');
     await expect(async () => {
       const abortIn = p('abort-in');
       mkdirSync(abortIn, { recursive: true });
-      for (let i = 0; i < 6; i++) writeFileSync(join(abortIn, `r${i}.json`), makeActivityJson({ seed: 30 + i }));
+      for (let i = 0; i < FILES; i++) writeFileSync(join(abortIn, `r${i}.json`), makeActivityJson({ seed: 30 + (i % 6) }));
       for await (const r of batch.convertFiles(abortIn, { concurrency: 1, signal: controller.signal, outDir: p('aborted-out') })) {
         got.push(r);
         controller.abort(reason);
       }
     }).rejects.toBe(reason);
-    // The file that triggered the abort, and at most the one in flight beside it (concurrency 1: two).
+    // The message of files that triggered the abort, and at most the message the worker took next
+    // (concurrency 1: two messages of at most MAX_FILES_PER_MESSAGE files); nothing after those.
     expect(got.length).toBeGreaterThanOrEqual(1);
-    expect(got.length).toBeLessThanOrEqual(2);
+    expect(got.length).toBeLessThanOrEqual(2 * MAX_FILES_PER_MESSAGE);
     // Every output on disk belongs to a yielded result: nothing written behind the caller's back.
     const written = (existsSync(p('aborted-out')) ? readdirSync(p('aborted-out')) : []).filter((f) => f !== '.runjson-journal.jsonl');
     expect(written.sort()).toEqual(got.flatMap((r) => r.outputs.map((o) => o.slice(p('aborted-out').length + 1))).sort());
     expect(written.length).toBeGreaterThanOrEqual(1);
-    expect(written.length).toBeLessThan(6);
+    expect(written.length).toBeLessThan(FILES);
     // An already aborted signal: nothing at all.
     await expect(collect(batch.convertFiles(dir, { signal: AbortSignal.abort(reason) }))).rejects.toBe(reason);
   });
@@ -158,6 +161,29 @@ describe('the pool', () => {
     });
     expect(results[0].error?.message).toMatch(/exited with code: 7/);
     expect(results[1].error?.message).toMatch(/thrown on purpose/);
+  });
+
+  it('files waiting together share a message; when it fails, each runs again alone and only the culprit fails', async () => {
+    const msgDir = p('message');
+    mkdirSync(msgDir, { recursive: true });
+    const names = ['ok-1.json', 'exit.json', 'ok-2.json', 'ok-3.json'];
+    writeFileSync(join(msgDir, 'exit.json'), 'CRASH-EXIT');
+    for (const [i, n] of names.entries()) if (n !== 'exit.json') writeFileSync(join(msgDir, n), makeActivityJson({ seed: 90 + i }));
+    const pool = new batch.ConvertPool({ threads: 1, workerFile: CRASH_WORKER });
+    try {
+      const task = (name: string, i: number): Batch.FileTask => ({ path: join(msgDir, name), output: null, temp: `.runjson-test-${i}`, maxBytes: 1e8, options: {} });
+      const results = await Promise.all(names.map((n, i) => pool.runFile(task(n, i))));
+      expect(results.map((r) => r.error?.code ?? `${r.activities} activity`)).toEqual(['1 activity', 'worker-crashed', '1 activity', '1 activity']);
+      // Two deaths: the worker holding all four files, then the replacement running exit.json alone.
+      expect(pool.crashes).toBe(2);
+      const again = await Promise.all(names.filter((n) => n !== 'exit.json').map((n, i) => pool.runFile(task(n, 10 + i))));
+      expect(again.map((r) => r.error)).toEqual([null, null, null]);
+      expect(pool.crashes).toBe(2);
+      // The Activity JSON comes back as from a single-file task.
+      expect(text(again[0].json[0])).toBe(text(convertSync(readFileSync(join(msgDir, 'ok-1.json'))).activities[0].toBytes()));
+    } finally {
+      await pool.destroy();
+    }
   });
 
   it('a worker that dies mid-write leaves no temp file behind, and the batch goes on', async () => {
