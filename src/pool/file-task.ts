@@ -12,11 +12,13 @@
  *
  * Like {@link convertTask} it never throws: failures come back as values.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SourceFormat, Warning } from '../core/errors.js';
 import type { ConvertOptions } from '../options.js';
-import { type TaskError, convertTask } from './convert-task.js';
+import { type ConvertResult, convertSync } from '../convert.js';
+import { withActivityJsonBytes } from '../encode/json/to-activity-json.js';
+import { type TaskError, toTaskError } from './convert-task.js';
 
 /** What a worker is given for one file. */
 export interface FileTask {
@@ -71,6 +73,35 @@ export function newFileTaskResult(): FileTaskResult {
   return { size: -1, mtimeMs: -1, format: null, activities: 0, outputs: [], json: [], warnings: [], error: null, readMs: 0, convertMs: 0, writeMs: 0 };
 }
 
+/**
+ * The worker's input buffer, reused from file to file (grown as needed, dropped past INPUT_KEEP): a
+ * conversion keeps nothing of its input's bytes (decoders copy what they keep into columns and strings),
+ * and a fresh buffer per file is memory the allocator must find and the kernel must fault in, in every
+ * worker at once.
+ */
+let input = Buffer.allocUnsafe(0);
+const INPUT_KEEP = 32 << 20;
+
+/** Reads the whole file `fd` (of `size` bytes when last seen) into the reused buffer; returns a view. */
+function readInput(fd: number, size: number): Uint8Array {
+  if (input.length < size + 1) input = Buffer.allocUnsafe(Math.max(size + 1, Math.min(2 * input.length, INPUT_KEEP), 1 << 16));
+  let n = 0;
+  for (;;) {
+    if (n === input.length) {
+      // The file grew since fstat: read on, as readFileSync would, until the end.
+      const bigger = Buffer.allocUnsafe(2 * input.length);
+      input.copy(bigger, 0, 0, n);
+      input = bigger;
+    }
+    const got = readSync(fd, input, n, input.length - n, null);
+    if (got === 0) break;
+    n += got;
+  }
+  const view = new Uint8Array(input.buffer, input.byteOffset, n);
+  if (input.length > INPUT_KEEP) input = Buffer.allocUnsafe(0);
+  return view;
+}
+
 /** Reads, converts and writes one file. Never throws. */
 export function convertFileTask(task: FileTask): FileTaskResult {
   const t0 = performance.now();
@@ -88,8 +119,7 @@ export function convertFileTask(task: FileTask): FileTaskResult {
         r.readMs = performance.now() - t0;
         return r;
       }
-      const buf = readFileSync(fd);
-      bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      bytes = readInput(fd, info.size);
       r.size = bytes.byteLength;
     } finally {
       closeSync(fd);
@@ -102,30 +132,47 @@ export function convertFileTask(task: FileTask): FileTaskResult {
   const t1 = performance.now();
   r.readMs = t1 - t0;
 
-  const converted = convertTask({ bytes, options: task.options });
-  r.convertMs = converted.convertMs;
-  if (!converted.ok) {
-    r.error = converted.error;
-    r.format = converted.error.format ?? null;
-    return r;
-  }
-  r.format = converted.format;
-  r.warnings = converted.warnings;
-  r.activities = converted.activities.length;
-  const json = converted.activities.map((a) => a.json);
-  if (task.output === null) {
-    r.json = json;
-    return r;
-  }
-  const t2 = performance.now();
-  const paths = outputPaths(task.output, json.length);
+  let result: ConvertResult;
   try {
-    writeFilesAtomicSync(paths, json, task.temp);
+    result = convertSync(bytes, task.options);
+  } catch (cause) {
+    r.error = toTaskError(cause);
+    r.format = r.error.format ?? null;
+    r.convertMs = performance.now() - t1;
+    return r;
+  }
+  r.format = result.format;
+  r.warnings = result.warnings;
+  r.activities = result.activities.length;
+  if (task.output === null) {
+    try {
+      r.json = result.activities.map((a) => a.toBytes());
+    } catch (cause) {
+      r.error = toTaskError(cause);
+    }
+    r.convertMs = performance.now() - t1;
+    return r;
+  }
+  // Each activity's JSON goes from the writer's buffer straight into its temp file (no copy); the
+  // writing of the bytes counts as conversion, the file system calls as writing.
+  const paths = outputPaths(task.output, result.activities.length);
+  let writeMs = 0;
+  try {
+    writeFilesAtomicSync(paths, task.temp, (i, write) => {
+      const a = result.activities[i];
+      return withActivityJsonBytes(a.activity, { includePower: task.options.includePower ?? false, summary: a.summary }, (json) => {
+        const w0 = performance.now();
+        write(json);
+        writeMs += performance.now() - w0;
+      });
+    });
     r.outputs = paths;
   } catch (cause) {
-    r.error = fsError('write-error', cause);
+    r.error = isFsError(cause) ? fsError('write-error', cause) : toTaskError(cause);
   }
-  r.writeMs = performance.now() - t2;
+  const t2 = performance.now();
+  r.writeMs = writeMs;
+  r.convertMs = t2 - t1 - writeMs;
   return r;
 }
 
@@ -138,21 +185,25 @@ export function outputPaths(stem: string, count: number): string[] {
 /**
  * Writes the files so that each appears whole (temp file, then rename), renamed last-to-first so that
  * when the first exists all do (resume looks only at the first). Their folder is made when missing.
+ * `produce(i, write)` makes file i's bytes and calls `write` with them (once), so that the bytes can be a
+ * view of a buffer reused for the next file.
  */
-export function writeFilesAtomicSync(paths: string[], data: Uint8Array[], temp: string): void {
+export function writeFilesAtomicSync(paths: string[], temp: string, produce: (i: number, write: (bytes: Uint8Array) => void) => void): void {
   const temps: string[] = [];
   try {
     for (let i = 0; i < paths.length; i++) {
       const tmp = join(dirname(paths[i]), `${temp}-${i}.tmp`);
-      temps.push(tmp);
-      try {
-        writeFileSync(tmp, data[i], { flag: 'wx' });
-      } catch (e) {
-        // The output folder is made on the first write that needs it: no stat or mkdir per file.
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        mkdirSync(dirname(tmp), { recursive: true });
-        writeFileSync(tmp, data[i], { flag: 'wx' });
-      }
+      produce(i, (bytes) => {
+        temps.push(tmp);
+        try {
+          writeFileSync(tmp, bytes, { flag: 'wx' });
+        } catch (e) {
+          // The output folder is made on the first write that needs it: no stat or mkdir per file.
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+          mkdirSync(dirname(tmp), { recursive: true });
+          writeFileSync(tmp, bytes, { flag: 'wx' });
+        }
+      });
     }
     for (let i = paths.length - 1; i >= 0; i--) {
       renameSync(temps[i], paths[i]);
@@ -189,6 +240,10 @@ export function removeTaskTemps(output: string, temp: string): number {
     // The folder is gone or unreadable: nothing of ours to remove there.
   }
   return removed;
+}
+
+function isFsError(cause: unknown): boolean {
+  return cause instanceof Error && typeof (cause as NodeJS.ErrnoException).code === 'string' && typeof (cause as NodeJS.ErrnoException).syscall === 'string';
 }
 
 function fsError(code: 'read-error' | 'write-error', cause: unknown): TaskError {

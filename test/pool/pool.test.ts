@@ -122,6 +122,32 @@ describe('convertFiles', () => {
   });
 });
 
+describe('convertFileTask (one file, read and written by the caller\'s thread)', () => {
+  it('files in a row, large and small, one of three activities: every output is what convertSync gives', () => {
+    const seq = p('sequence');
+    const out = p('sequence-out');
+    mkdirSync(seq, { recursive: true });
+    // The input buffer and the JSON writer are reused from file to file: a small file after a large
+    // one, and an input of several activities, show that nothing of one file leaks into the next.
+    const inputs = [
+      ['big.json', makeActivityJson({ seed: 95, samples: 6000 })],
+      ['small.json', makeActivityJson({ seed: 96, samples: 40 })],
+      ['three.json', `[${makeActivityJson({ seed: 97, samples: 3000 })},${makeActivityJson({ seed: 98, samples: 10 })},${makeActivityJson({ seed: 99 })}]`],
+      ['tiny.json', makeActivityJson({ seed: 100, samples: 5 })],
+    ] as const;
+    for (const [name, textIn] of inputs) writeFileSync(join(seq, name), textIn);
+    inputs.forEach(([name], i) => {
+      const stem = join(out, name.replace('.json', ''));
+      const r = batch.convertFileTask({ path: join(seq, name), output: stem, temp: `.runjson-seq-${i}`, maxBytes: 1e8, options: {} });
+      expect(r.error).toBeNull();
+      const expected = convertSync(readFileSync(join(seq, name))).activities.map((a) => text(a.toBytes()));
+      expect(r.outputs.map((o) => readFileSync(o, 'utf8'))).toEqual(expected);
+      expect(r.size).toBe(readFileSync(join(seq, name)).length);
+    });
+    expect(readdirSync(out).sort()).toEqual(['big.json', 'small.json', 'three-1.json', 'three-2.json', 'three-3.json', 'tiny.json']);
+  });
+});
+
 describe('the pool', () => {
   it('moves the input to the worker (transfer, not copy)', async () => {
     const pool = new batch.ConvertPool({ threads: 1 });

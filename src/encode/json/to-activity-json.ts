@@ -51,6 +51,19 @@ export function toActivityJsonBytes(a: Activity, options: ToActivityJsonOptions 
 }
 
 /**
+ * Writes an activity as Activity JSON and hands `use` a view of the bytes, valid only during the call
+ * (the writer's own buffer, reused by the next call): for a caller that writes the bytes straight to a
+ * file, the copy {@link toActivityJsonBytes} makes is saved.
+ */
+export function withActivityJsonBytes<T>(a: Activity, options: ToActivityJsonOptions, use: (bytes: Uint8Array) => T): T {
+  try {
+    return use(writeActivityJson(a, options).bytes());
+  } finally {
+    release();
+  }
+}
+
+/**
  * One writer reused from call to call (the writing is synchronous, so calls cannot overlap), its bytes
  * copied out at exactly their size: before, each result was a view into a fresh buffer sized for the
  * worst case, ~1.6× the output, which a caller holding many results (a batch without an output folder)
