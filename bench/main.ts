@@ -7,6 +7,12 @@
  * Ratios are taken between the tasks' median latencies: on a shared machine a burst of load inflates
  * the mean of a 3-sample quick run by tens of percent (seen: ±48 % on the FIT SDK task), the median much
  * less.
+ *
+ * A full run measures each group in ROUNDS rounds, the order of its tasks rotated from round to round,
+ * and takes each task's median over the samples of all rounds. Why: tinybench runs a task's samples
+ * back to back, and this machine's speed drifts by 10–20 % over seconds; with one round the batch
+ * group's pool-overhead ratio (two tasks measured 2–4 s apart) read 0.94 and 0.71 in two runs of the
+ * same build, while alternating the same two measurements in a script gave means within 2 %.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
@@ -18,6 +24,9 @@ import { groups as decodeXml } from './groups/decode-xml.js';
 
 /** Every group module, in run order. Add new modules here. */
 const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch, decodeXml];
+
+/** Rounds of a full run (see the note at the top). */
+const ROUNDS = 3;
 
 interface TaskResult {
   name: string;
@@ -49,22 +58,40 @@ async function main(): Promise<void> {
   let failed = 0;
   for (const g of selected) {
     g.check();
-    const bench = new Bench({ time: quick ? 300 : 2000, warmupTime: quick ? 100 : 500, iterations: quick ? 3 : 10 });
-    for (const t of g.tasks) {
-      const before = t.beforeEach;
-      bench.add(t.name, t.fn, before === undefined ? {} : { beforeEach: () => void before() });
+    const rounds = quick ? 1 : ROUNDS;
+    const samples = new Map<string, number[]>(g.tasks.map((t) => [t.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      const bench = new Bench({
+        time: quick ? 300 : Math.ceil(2000 / rounds),
+        warmupTime: round > 0 ? 0 : quick ? 100 : 500,
+        ...(round > 0 ? { warmup: false } : {}),
+        iterations: quick ? 3 : Math.ceil(10 / rounds),
+        retainSamples: true,
+      });
+      const order = g.tasks.map((_, i) => g.tasks[(i + round) % g.tasks.length]);
+      for (const t of order) {
+        const before = t.beforeEach;
+        bench.add(t.name, t.fn, before === undefined ? {} : { beforeEach: () => void before() });
+      }
+      await bench.run();
+      for (const t of bench.tasks) {
+        const r = t.result as unknown as { latency?: { samples?: number[] }; samples?: number[] };
+        samples.get(t.name)?.push(...(r.latency?.samples ?? r.samples ?? []));
+      }
     }
-    await bench.run();
-    const tasks: TaskResult[] = bench.tasks.map((t) => {
-      const r = t.result as unknown as { latency?: { mean: number; p50: number; rme: number; samples: unknown[] }; mean?: number; rme?: number; samples?: unknown[] };
-      const meanMs = r.latency?.mean ?? r.mean ?? NaN;
+    const tasks: TaskResult[] = g.tasks.map((t) => {
+      const s = (samples.get(t.name) ?? []).slice().sort((a, b) => a - b);
+      const meanMs = s.reduce((a, b) => a + b, 0) / s.length;
+      const medianMs = s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+      const sd = Math.sqrt(s.reduce((a, b) => a + (b - meanMs) ** 2, 0) / Math.max(1, s.length - 1));
       return {
         name: t.name,
         meanMs,
-        medianMs: r.latency?.p50 ?? meanMs,
-        rme: r.latency?.rme ?? r.rme ?? NaN,
-        samples: (r.latency?.samples ?? r.samples ?? []).length,
-        mbPerS: g.bytes > 0 ? g.bytes / 1e6 / ((r.latency?.p50 ?? meanMs) / 1000) : null,
+        medianMs,
+        // Relative margin of error of the mean (95 %, normal approximation), in %.
+        rme: ((1.96 * sd) / Math.sqrt(s.length) / meanMs) * 100,
+        samples: s.length,
+        mbPerS: g.bytes > 0 ? g.bytes / 1e6 / (medianMs / 1000) : null,
       };
     });
     const byName = new Map(tasks.map((t) => [t.name, t]));

@@ -24,11 +24,18 @@
  *   sweep alongside: 1.73×, 1.31×, 1.89×, 1.54×, 1.57×, 2.19×, 1.23× on tmpfs and 1.76×, 1.98×, 1.55×,
  *   1.38×, 1.37× on the ext4 disk — about 1.6× typical, the spread being the machine's (the same
  *   1-worker batch took 370–445 ms on tmpfs from one run to the next).
- * - Pool overhead (in-process ÷ 1-worker pool): about 1.0 on disk, 0.73–0.90 on tmpfs. Where it goes: a
- *   CPU profile of the worker shows it idle ~14 % of a 1-worker batch, waiting for its next file between
- *   two tasks (one message round trip, ~0.12 ms per task measured with empty tasks). Tried: two tasks
- *   queued per worker (piscina `concurrentTasksPerWorker: 2`): no difference beyond the noise. Next:
- *   several files per task.
+ * - Pool overhead (in-process ÷ 1-worker pool): about 1.0 on disk, 0.73–0.90 on tmpfs. Where it went: the
+ *   1-worker pool's worker summed 465–506 ms of reading, converting and writing in batches of 603–661 ms
+ *   while the main thread was busy 70–88 ms: ~0.5 ms per file of waiting, the two thread wake-ups of each
+ *   round trip. Tried: two tasks queued per worker (piscina `concurrentTasksPerWorker: 2`): no difference.
+ * - Several files per message (src/pool/pool.ts, up to 8): the worker's wait fell to ~0.1 ms per file;
+ *   then the worker's input read into a reused buffer and each output written from the JSON writer's
+ *   buffer (src/pool/file-task.ts), which alternated against the build before took the 2-worker batch
+ *   from 376/361/369 to 338/301/282 ms (medians of three runs). This harness then gave, in four runs:
+ *   1 → 2 workers 1.94×, 1.82×, 1.83×, 1.67× (relative to bare threads 0.99, 0.97, 0.94, 0.88); pool
+ *   overhead 0.94, 0.71, 0.93, 0.87 — the last two with the rounds of bench/main.ts, the first two without.
+ *   The same comparison alternated in a script (300 files, 1 worker vs in-process, 4 runs): means
+ *   441 vs 448 ms — the pool's own cost is now within the machine's drift.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
