@@ -116,10 +116,9 @@ export interface ConvertFilesOptions extends ConvertOptions {
   workerFile?: string | URL;
   /**
    * Milliseconds a file may take on its worker (from the moment the worker takes it): a file not done in
-   * time fails with code `timeout`, its worker is stopped and replaced. Files sent to a worker together
-   * share their budgets (n files: n × `timeoutMs`); when they run out, each is run again alone with its
-   * own, and only a file that times out alone fails. Default: none. Not available in-process
-   * (`concurrency: 0`).
+   * time fails with code `timeout`, its worker is stopped and replaced. Among files sent to a worker
+   * together, the one found still running after a whole `timeoutMs` (it has run 1–2 × `timeoutMs`) fails;
+   * the others go again. Default: none. Not available in-process (`concurrency: 0`).
    */
   timeoutMs?: number;
   /** V8 heap cap of each worker in MB; a file that needs more fails with `worker-crashed`. Default: none. */

@@ -44,6 +44,18 @@ export interface FileTask {
 /** Several files for one worker, done in order; the worker returns one {@link FileTaskResult} per file. */
 export interface FileBatch {
   files: FileTask[];
+  /** Shared with the caller: the worker stores here the index of the file it is on (a watchdog reads it). */
+  progress?: Int32Array;
+}
+
+/** Does a {@link FileBatch}: one result per file, in order. */
+export function convertFileBatch(batch: FileBatch): FileTaskResult[] {
+  const out: FileTaskResult[] = [];
+  for (let i = 0; i < batch.files.length; i++) {
+    if (batch.progress !== undefined) Atomics.store(batch.progress, 0, i);
+    out.push(convertFileTask(batch.files[i]));
+  }
+  return out;
 }
 
 /** What a worker returns for one file. */

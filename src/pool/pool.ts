@@ -12,9 +12,10 @@
  * it). Measured effect: see bench/groups/batch.ts.
  *
  * A worker that dies mid-task (a crash, an out-of-memory kill) fails that one task with `worker-crashed`;
- * piscina starts a new worker in its place, so the batch goes on. A message of several files that fails
- * (its worker died or ran out of time) is not blamed on all of them: each of its files is run again
- * alone, and only a file that fails alone is reported failed.
+ * piscina starts a new worker in its place, so the batch goes on. A message of several files whose
+ * worker dies is not blamed on all of them: each of its files is run again alone, and only a file that
+ * fails alone is reported failed. For time, the worker marks the file it is on, so a file that hangs is
+ * found and blamed directly.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -128,10 +129,11 @@ export class ConvertPool {
    * Reads, converts and writes one file on a worker ({@link FileTask}). `signal` only withdraws a task
    * still waiting for a worker: a file a worker has taken is finished (or stopped by `timeoutMs`), so
    * that every output written is reported. A file goes to a worker with up to
-   * {@link MAX_FILES_PER_MESSAGE} − 1 others that were waiting; the message as a whole has `timeoutMs`
-   * per file in it, and when it fails (its worker died or ran out of time) each of its files is run
-   * again alone, with `timeoutMs` of its own. A worker that dies or is stopped mid-write has its temp
-   * files removed here. Never rejects, except with the abort reason for a withdrawn task.
+   * {@link MAX_FILES_PER_MESSAGE} − 1 others that were waiting. When the worker dies, each file of the
+   * message is run again alone; when one file of it is found still running after a whole `timeoutMs`
+   * (so it has run 1–2 × `timeoutMs`), that file fails with `timeout` and the others go again. A worker
+   * that dies or is stopped mid-write has its temp files removed here. Never rejects, except with the
+   * abort reason for a withdrawn task.
    */
   runFile(task: FileTask, signal?: AbortSignal, timeoutMs?: number): Promise<FileTaskResult> {
     signal?.throwIfAborted();
@@ -183,26 +185,65 @@ export class ConvertPool {
 
   private async runBatch(batch: QueuedFile[]): Promise<void> {
     const budget = batch[0].timeoutMs;
-    const timer = timeoutTimer(budget === undefined ? undefined : budget * batch.length);
-    try {
-      if (batch.length === 1) {
+    if (batch.length === 1) {
+      const timer = timeoutTimer(budget);
+      try {
         batch[0].resolve((await this.piscina.run(batch[0].task, { signal: timer })) as FileTaskResult);
-        return;
-      }
-      const results = (await this.piscina.run({ files: batch.map((q) => q.task) }, { signal: timer })) as FileTaskResult[];
-      for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
-    } catch (cause) {
-      for (const q of batch) if (q.task.output !== null) removeTaskTemps(q.task.output, q.task.temp);
-      if (batch.length === 1) {
+      } catch (cause) {
+        if (batch[0].task.output !== null) removeTaskTemps(batch[0].task.output, batch[0].task.temp);
         batch[0].resolve({ ...newFileTaskResult(), ...this.failure(cause, timer, budget) });
-        return;
       }
-      if (!timer?.aborted) this.crashes++;
-      // Which file failed is unknown: each runs again alone (ahead of the queue, in order), and only a
-      // failure alone is reported. Outputs already written are written again, atomically, the same.
-      for (const q of batch) q.alone = true;
-      this.files.unshift(...batch);
+      return;
+    }
+    // The worker marks the file it is on; a watchdog that finds the same file still running after a
+    // whole `budget` stops the message, so a file that hangs is stopped after 1–2 budgets wherever it
+    // sits in the message (a single timer of n budgets would hold it up to n).
+    const progress = new Int32Array(new SharedArrayBuffer(4));
+    progress[0] = -1;
+    const stop = new AbortController();
+    let stuck = -2;
+    let watchdog: NodeJS.Timeout | undefined;
+    if (budget !== undefined && budget > 0) {
+      let seen = -2;
+      const check = (): void => {
+        const now = Atomics.load(progress, 0);
+        if (now === seen) {
+          stuck = now;
+          stop.abort();
+          return;
+        }
+        seen = now;
+        watchdog = setTimeout(check, budget);
+      };
+      watchdog = setTimeout(check, budget);
+    }
+    try {
+      const batchTask: FileBatch = { files: batch.map((q) => q.task), progress };
+      const results = (await this.piscina.run(batchTask, { signal: stop.signal })) as FileTaskResult[];
+      for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
+    } catch {
+      for (const q of batch) if (q.task.output !== null) removeTaskTemps(q.task.output, q.task.temp);
+      let retry = batch;
+      if (stuck >= 0) {
+        // Out of time on a known file: it alone fails; the others go again (those before it were done,
+        // but their results went with the worker: they are converted and written again, the same).
+        const s = (budget as number) / 1000;
+        batch[stuck].resolve({
+          ...newFileTaskResult(),
+          error: { code: 'timeout', message: `not converted within ${s} s: its worker was stopped and replaced` },
+          convertMs: budget as number,
+        });
+        retry = batch.filter((_, i) => i !== stuck);
+      } else {
+        if (!stop.signal.aborted) this.crashes++;
+        // Which file killed the worker is unknown (it may have died between two files): each runs again
+        // alone, and only a failure alone is reported.
+        for (const q of batch) q.alone = true;
+      }
+      this.files.unshift(...retry);
       this.scheduleFiles();
+    } finally {
+      clearTimeout(watchdog);
     }
   }
 

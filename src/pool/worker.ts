@@ -7,12 +7,12 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { type ConvertTask, buffersOf, convertTask, resultBuffers } from './convert-task.js';
-import { type FileBatch, type FileTask, convertFileTask } from './file-task.js';
+import { type FileBatch, type FileTask, convertFileBatch, convertFileTask } from './file-task.js';
 
 /** Converts one task; the result's buffers are moved, not copied. */
 export default function convertInWorker(task: ConvertTask | FileTask | FileBatch): unknown {
   if ('files' in task) {
-    const results = task.files.map(convertFileTask);
+    const results = convertFileBatch(task);
     const buffers = results.flatMap((r) => buffersOf(r.json));
     return buffers.length === 0 ? results : wrap(results, buffers);
   }

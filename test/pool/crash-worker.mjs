@@ -8,7 +8,11 @@ import convert from '../../dist/pool/worker.js';
 
 export default function crashOrConvert(task) {
   if ('files' in task) {
-    for (const file of task.files) misbehave(file);
+    // File by file, marking progress as the real worker does, so that a hang is found on its file.
+    for (const [i, file] of task.files.entries()) {
+      if (task.progress) Atomics.store(task.progress, 0, i);
+      misbehave(file);
+    }
     return convert(task);
   }
   misbehave(task);

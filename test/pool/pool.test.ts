@@ -255,6 +255,19 @@ describe('the pool', () => {
     expect(performance.now() - t0).toBeLessThan(20_000);
   });
 
+  it('a file that hangs among others of its message is stopped after 1–2 budgets and fails alone', async () => {
+    const hangDir = p('hang-message');
+    mkdirSync(hangDir, { recursive: true });
+    // Eight files, one message for the one worker; the hang in the middle.
+    for (let i = 0; i < 8; i++) writeFileSync(join(hangDir, `f-${i}.json`), i === 3 ? 'CRASH-HANG' : makeActivityJson({ seed: 110 + i }));
+    const t0 = performance.now();
+    const results = await collect(batch.convertFiles(hangDir, { concurrency: 1, workerFile: CRASH_WORKER, timeoutMs: 800 }));
+    const took = performance.now() - t0;
+    expect(results.map((r) => r.error?.code ?? r.status)).toEqual(['converted', 'converted', 'converted', 'timeout', 'converted', 'converted', 'converted', 'converted']);
+    // Stopped within two budgets of 0.8 s, not after the message's eight (6.4 s), then the rest redone.
+    expect(took).toBeLessThan(4000);
+  });
+
   it('a file that runs a worker out of memory fails alone (a real crash, not a simulated one)', async () => {
     const oomDir = p('oom');
     mkdirSync(oomDir, { recursive: true });
