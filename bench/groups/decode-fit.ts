@@ -9,12 +9,9 @@
  *
  * Reproduce: `npm run bench -- --only decode/fit`.
  *
- * Measured (2 shared cores): decode-to-columns ~60–70 ms for the 6.81 MB, convertSync ~87 ms (finalize,
- * summary and the input hash add ~27 ms), toBytes ~60 ms, the SDK ~2100 ms: FIT→JSON is 10–16× the SDK,
- * short of the 30× target. A CPU profile of the JSON path: writer `column` 16 %, plan decode 14 %, GC 9 %,
- * CRC 6 %, the input hash (fnv1a in convert.ts) 6 %, record conversion 5 %. Tried: `toBytes` instead of
- * `toJson` (saves the UTF-8 decode, ~5 %). Not yet tried: pass 2 writing straight into the final columns
- * (today records are copied raw → builder → trimmed slice), a two-byte CRC table.
+ * Measured (2 shared cores, full mode, November 2026): decode-to-columns 30.5–35.1 ms for the 6.81 MB,
+ * FIT→Activity JSON 57.7–61.3 ms, the SDK 1504–1660 ms: 26.1–27.1×, short of the 30× target. Where
+ * the time goes, what was done and what was tried: the FIT section of the README.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
