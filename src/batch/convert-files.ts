@@ -159,7 +159,7 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
   // Settled outcomes: a file stopped by an abort comes back as a null result (nothing was written for it).
   const inFlight = new Map<number, Promise<{ index: number; result: FileResult | null }>>();
   // Enough files submitted ahead for the pool to send each worker a full message and have the next ready.
-  const maxInFlight = Math.max(2, threads * 2 * MAX_FILES_PER_MESSAGE);
+  const maxInFlight = Math.max(2, threads * 3 * MAX_FILES_PER_MESSAGE);
   let next = 0;
   try {
     // After an abort nothing new starts, but the loop drains what is in flight: files whose outputs were

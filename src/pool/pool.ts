@@ -172,9 +172,11 @@ export class ConvertPool {
   private dispatchFiles(): void {
     while (this.files.length > 0 && this.active < this.threads && this.waiting.length === 0) {
       this.active++;
-      // An even share of the queue per worker, at most MAX_FILES_PER_MESSAGE: full messages while the
-      // queue is long, single files at the end so that no worker is left with several while others idle.
-      const share = Math.min(MAX_FILES_PER_MESSAGE, Math.ceil(this.files.length / this.threads));
+      // Half an even share of the queue per worker, at most MAX_FILES_PER_MESSAGE: full messages while
+      // the queue is long, smaller and smaller ones as it drains, so that no worker is left with several
+      // files while the others idle at the end (with a whole share, a 40-file batch on 2 workers ended
+      // with one worker up to half a message behind).
+      const share = Math.min(MAX_FILES_PER_MESSAGE, Math.ceil(this.files.length / (2 * this.threads)));
       let n = 1;
       if (!this.files[0].alone) while (n < share && n < this.files.length && !this.files[n].alone) n++;
       const batch = this.files.splice(0, n);
