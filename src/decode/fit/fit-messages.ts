@@ -101,6 +101,16 @@ const CSD_SPEED_DIV = CSD.scale[0];
 const CSD_DIST_DIV = CSD.scale[1] * 1000;
 const SEMI_TO_DEG = 180 / 2 ** 31;
 
+/**
+ * Record columns of the last conversion on this thread, kept for the next one. Why: a conversion's
+ * ArrayBuffers are what starts V8's collections (every scavenge and full collection of a corpus FIT run
+ * was "external memory pressure"), and the pass-1 columns, reserved ~1.65× the records and zero-filled,
+ * were most of those bytes. With them reused, pass 2 copies each kept column out at its exact size.
+ */
+let spare: { cap: number; cols: Float64Array[] } | null = null;
+/** Largest capacity kept between conversions: 65 536 records (18 h at 1 Hz), 5 MB of columns. */
+const SPARE_MAX_SAMPLES = 1 << 16;
+
 /** Record columns of pass 1 (capacity-sized; valid up to `n`). */
 export interface RecordColumns {
   n: number;
@@ -147,20 +157,54 @@ export class FitMessages implements FitSink {
   constructor(estimate: number, maxSamples: number) {
     this.maxSamples = maxSamples;
     this.cap = Math.max(64, Math.min(estimate | 0, maxSamples));
-    const c = this.cap;
+    let cols: Float64Array[];
+    if (spare !== null && spare.cap >= this.cap && spare.cap <= maxSamples) {
+      // The previous conversion's columns: no allocation, no zero fill (every slot below n is written).
+      cols = spare.cols;
+      this.cap = spare.cap;
+      spare = null;
+    } else {
+      const c = this.cap;
+      cols = Array.from({ length: 10 }, () => new Float64Array(c));
+    }
     this.rec = {
       n: 0,
-      time: new Float64Array(c),
-      latitude: new Float64Array(c),
-      longitude: new Float64Array(c),
-      distance: new Float64Array(c),
-      elevation: new Float64Array(c),
-      heartRate: new Float64Array(c),
-      cadence: new Float64Array(c),
-      temperature: new Float64Array(c),
-      power: new Float64Array(c),
-      speed: new Float64Array(c),
+      time: cols[0],
+      latitude: cols[1],
+      longitude: cols[2],
+      distance: cols[3],
+      elevation: cols[4],
+      heartRate: cols[5],
+      cadence: cols[6],
+      temperature: cols[7],
+      power: cols[8],
+      speed: cols[9],
     };
+  }
+
+  /**
+   * Whether the record columns will be handed back by {@link release} once pass 2 is done (then pass 2
+   * must copy what it keeps instead of keeping views of them).
+   */
+  get reusable(): boolean {
+    return this.cap <= SPARE_MAX_SAMPLES;
+  }
+
+  /**
+   * Hands the record columns over to the next conversion on this thread, when they are small enough to
+   * keep (see {@link SPARE_MAX_SAMPLES}); this object's columns are emptied. Call only when nothing
+   * refers to them any more.
+   */
+  release(): void {
+    if (!this.reusable) return;
+    const r = this.rec;
+    const cols = [r.time, r.latitude, r.longitude, r.distance, r.elevation, r.heartRate, r.cadence, r.temperature, r.power, r.speed];
+    if (spare === null || spare.cap < this.cap) spare = { cap: this.cap, cols };
+    const none = new Float64Array(0);
+    r.n = 0;
+    r.time = r.latitude = r.longitude = r.distance = r.elevation = none;
+    r.heartRate = r.cadence = r.temperature = r.power = r.speed = none;
+    this.cap = 0;
   }
 
   message(global: number, v: Float64Array, s: (string | null)[], offset: number, arrs: Float64Array[]): void {

@@ -83,7 +83,7 @@ export function fromFit(m: FitMessages, report: Report): Activity[] {
     while (lapAt < laps.length && (lapStart(laps[lapAt]) < next || k === parts.length - 1)) mine.push(laps[lapAt++]);
     // Sessions with no record of their own (a multisport transition) still go out, empty: `convert`
     // leaves them out with a warning, and still knows their sport.
-    out.push(build(r, idx, kept, pauseAt, mine, part, hrr, meta, report, parts.length > 1));
+    out.push(build(r, idx, kept, pauseAt, mine, part, hrr, meta, report, parts.length > 1, m.reusable));
     kept = 0;
     pauseAt = [];
     hrr = [];
@@ -136,6 +136,7 @@ export function fromFit(m: FitMessages, report: Report): Activity[] {
     flush();
     if (++k >= parts.length) break;
   }
+  m.release(); // every activity has its own copies now
 
   if (stopped > 0) report.warn('records-while-stopped', 'FIT records logged while the timer was stopped were left out', stopped);
   if (jumps > 0) report.warn('time-jump', 'FIT records more than 30 days after the previous record were left out', jumps);
@@ -170,6 +171,7 @@ function build(
   meta: ReturnType<typeof fileMeta>,
   report: Report,
   rebase: boolean,
+  copy: boolean,
 ): Activity {
   const b = new ActivityBuilder(n);
   let p = 0;
@@ -186,10 +188,10 @@ function build(
   for (const key of COLUMNS) {
     const src = r[key];
     if (!hasValue(src, idx, n, contiguous)) continue;
-    // Contiguous records (the usual case: one session, nothing left out) are handed over as views of
-    // the pass-1 columns: no allocation, no NaN fill, no copy.
+    // Contiguous records (the usual case: one session, nothing left out) are handed over whole: a copy
+    // of exactly their size when the pass-1 columns go back for reuse, else views of them (no copy).
     if (contiguous) {
-      b.adopt(key, src.subarray(first, first + n));
+      b.adopt(key, copy ? src.slice(first, first + n) : src.subarray(first, first + n));
       continue;
     }
     const dst = b.column(key);

@@ -213,3 +213,27 @@ describe('every fixture', () => {
     });
   }
 });
+
+describe('record columns reused from one conversion to the next', () => {
+  it('an activity keeps its values while later files are converted on the same thread', () => {
+    const names = ['fenix2-run.fit', 'synthetic-run.fit', 'fitparse__compressed-speed-distance.fit', 'synthetic-run-big-endian.fit'];
+    const files = names.map((n) => readBytes(join(FIXTURES, 'fit', n)));
+    // Each file alone, each result serialised at once: the reference.
+    const alone = files.map((b) => convertSync(b).activities.map((a) => new TextDecoder().decode(a.toBytes())));
+    // All converted first, serialised only afterwards: an activity that still pointed into columns a
+    // later conversion reused would come out with the later file's values.
+    const held = files.map((b) => convertSync(b).activities);
+    const late = held.map((acts) => acts.map((a) => new TextDecoder().decode(a.toBytes())));
+    expect(late).toEqual(alone);
+    // Twice over, in reverse order (a smaller file after a larger one reuses the larger's columns).
+    const reversed = [...files].reverse().map((b) => convertSync(b).activities);
+    expect(reversed.reverse().map((acts) => acts.map((a) => new TextDecoder().decode(a.toBytes())))).toEqual(alone);
+    // The messages of pass 1 (what readFitMessages returns) are never taken back.
+    const m = readFitMessages(files[0]);
+    const n = m.rec.n;
+    const t0 = m.rec.time[0];
+    convertSync(files[1]);
+    expect(m.rec.n).toBe(n);
+    expect(m.rec.time[0]).toBe(t0);
+  });
+});
