@@ -63,7 +63,7 @@ export async function planFiles(inputs: Iterable<string>, outDir?: string): Prom
       continue;
     }
     const files: Found[] = [];
-    await walk(input, outAbs, files);
+    await walk(input, outAbs, files, { listed: 0 });
     for (const f of files) add(f.path, relative(input, f.path) || basename(f.path), f.error);
   }
   const names = new OutputNames();
@@ -83,14 +83,17 @@ export function outputStem(fileName: string): string {
   return stem === '' ? noGz : stem;
 }
 
-let listed = 0;
+/** Folders listed so far by one walk of an input folder (not shared between concurrent plans). */
+interface WalkState {
+  listed: number;
+}
 
-async function walk(dir: string, skip: string | null, out: Found[]): Promise<void> {
+async function walk(dir: string, skip: string | null, out: Found[], state: WalkState): Promise<void> {
   if (skip !== null && resolve(dir) === skip) return;
   // Synchronous listing, yielding to the event loop every few folders: measured on 300 files in 120
   // folders (warm cache), the plan took 9–17 ms with fs/promises (a thread-pool round trip per folder)
   // and 2–5 ms like this — and the plan is the one part of a batch that no worker can share.
-  if (++listed % 32 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  if (++state.listed % 32 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -105,7 +108,7 @@ async function walk(dir: string, skip: string | null, out: Found[]): Promise<voi
     if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      await walk(path, skip, out);
+      await walk(path, skip, out, state);
     } else if (INPUT_NAME.test(e.name)) {
       // Symbolic links to files are followed; links to folders are not (no cycles).
       if (e.isSymbolicLink() && !statOrNull(path)?.isFile()) continue;
