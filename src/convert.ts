@@ -14,7 +14,7 @@ import { createFitDecoder } from './decode/fit/index.js';
 import { createJsonDecoder } from './decode/json/from-activity-json.js';
 import { SNIFF_BYTES, sniff } from './decode/sniff.js';
 import { createXmlDecoder } from './decode/xml/index.js';
-import { toActivityJson, toActivityJsonBytes } from './encode/json/to-activity-json.js';
+import { toActivityJson, toActivityJsonBytes, withActivityJsonBytes } from './encode/json/to-activity-json.js';
 import { finalizeActivities } from './finalize.js';
 import type { ActivityJson } from './activity-json.js';
 import { type ConvertOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -30,6 +30,12 @@ export interface ConvertedActivity {
   toJson(): string;
   /** Activity JSON as UTF-8 bytes (what an uploader sends). */
   toBytes(): Uint8Array;
+  /**
+   * Hands `use` the Activity JSON bytes as a view valid only during the call (the writer's own buffer,
+   * reused by the next conversion): for writing them straight to a file or socket without the copy
+   * {@link toBytes} makes.
+   */
+  withBytes<T>(use: (bytes: Uint8Array) => T): T;
   /** Activity JSON as a plain object (parsed from {@link toJson}, so the two always agree). */
   toObject(): ActivityJson;
 }
@@ -263,6 +269,7 @@ function converted(activity: Activity, includePower: boolean): ConvertedActivity
     summary,
     toJson: () => toActivityJson(activity, { includePower, summary }),
     toBytes: () => toActivityJsonBytes(activity, { includePower, summary }),
+    withBytes: (use) => withActivityJsonBytes(activity, { includePower, summary }, use),
     toObject: () => JSON.parse(toActivityJson(activity, { includePower, summary })) as ActivityJson,
   };
 }

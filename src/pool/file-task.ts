@@ -17,7 +17,6 @@ import { dirname, join } from 'node:path';
 import type { SourceFormat, Warning } from '../core/errors.js';
 import type { ConvertOptions } from '../options.js';
 import { type ConvertResult, convertSync } from '../convert.js';
-import { withActivityJsonBytes } from '../encode/json/to-activity-json.js';
 import { type TaskError, toTaskError } from './convert-task.js';
 
 /** What a worker is given for one file. */
@@ -171,8 +170,7 @@ export function convertFileTask(task: FileTask): FileTaskResult {
   let writeMs = 0;
   try {
     writeFilesAtomicSync(paths, task.temp, (i, write) => {
-      const a = result.activities[i];
-      return withActivityJsonBytes(a.activity, { includePower: task.options.includePower ?? false, summary: a.summary }, (json) => {
+      result.activities[i].withBytes((json) => {
         const w0 = performance.now();
         write(json);
         writeMs += performance.now() - w0;

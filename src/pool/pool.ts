@@ -116,10 +116,7 @@ export class ConvertPool {
 
   /** Why a task's worker stopped: its timeout, else a crash (counted). */
   private failure(cause: unknown, timer: AbortSignal | null, timeoutMs: number | undefined): { error: TaskError; convertMs: number } {
-    if (timer?.aborted) {
-      const s = (timeoutMs as number) / 1000;
-      return { error: { code: 'timeout', message: `not converted within ${s} s: its worker was stopped and replaced` }, convertMs: timeoutMs as number };
-    }
+    if (timer?.aborted) return timedOut(timeoutMs as number);
     this.crashes++;
     const message = cause instanceof Error ? cause.message : String(cause);
     return { error: { code: 'worker-crashed', message: `worker thread died: ${message}` }, convertMs: 0 };
@@ -229,12 +226,7 @@ export class ConvertPool {
       if (stuck >= 0) {
         // Out of time on a known file: it alone fails; the others go again (those before it were done,
         // but their results went with the worker: they are converted and written again, the same).
-        const s = (budget as number) / 1000;
-        batch[stuck].resolve({
-          ...newFileTaskResult(),
-          error: { code: 'timeout', message: `not converted within ${s} s: its worker was stopped and replaced` },
-          convertMs: budget as number,
-        });
+        batch[stuck].resolve({ ...newFileTaskResult(), ...timedOut(budget as number) });
         retry = batch.filter((_, i) => i !== stuck);
       } else {
         if (!stop.signal.aborted) this.crashes++;
@@ -287,6 +279,11 @@ export class ConvertPool {
   async destroy(): Promise<void> {
     await this.piscina.destroy();
   }
+}
+
+/** The failure of a file stopped after `timeoutMs`. */
+function timedOut(timeoutMs: number): { error: TaskError; convertMs: number } {
+  return { error: { code: 'timeout', message: `not converted within ${timeoutMs / 1000} s: its worker was stopped and replaced` }, convertMs: timeoutMs };
 }
 
 /** A signal that aborts after `timeoutMs` (none for no limit). */

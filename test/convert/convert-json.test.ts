@@ -56,6 +56,10 @@ describe('convert() on Activity JSON input', () => {
     expect(a.toObject()).toEqual(JSON.parse(a.toJson()));
     expect(new TextDecoder().decode(a.toBytes())).toBe(a.toJson());
     expect(validate(a.toObject())).toEqual([]);
+    // withBytes: the same bytes, as a view, with the conversion's own options (power asked for here).
+    const withPower = convertSync(text, { includePower: true }).activities[0];
+    expect(withPower.withBytes((b) => new TextDecoder().decode(b))).toBe(withPower.toJson());
+    expect(withPower.withBytes((b) => b.length)).toBe(withPower.toBytes().length);
   });
 
   it('leaves power out unless asked, and counts what it left out', () => {
