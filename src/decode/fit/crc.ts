@@ -15,29 +15,32 @@ const TABLE: Uint16Array = (() => {
 })();
 
 /**
- * Slicing-by-4 tables: T1[b] is the CRC of byte b followed by one zero byte, T2 by two, T3 by three, so
- * four bytes fold into the register with four independent lookups instead of a chain of four.
- * Measured on a 1.9 MB corpus FIT file (min of 40 runs, 2 shared cores): 2.2 ns/byte byte-at-a-time,
- * 1.3 ns/byte sliced by 4.
+ * Slicing-by-8 tables: S[j][b] is the CRC of byte b followed by j zero bytes (S[0] is TABLE), so eight
+ * bytes fold into the register with eight independent lookups instead of a chain of eight.
+ * Measured over the corpus FIT files (min of 8 × 5 passes, 2 shared cores), ns per byte:
+ * byte-at-a-time 2.20; sliced by 4: 0.91; by 8: 0.71; by 16: 0.67 (kept 8: 16 doubles the tables for
+ * little); 65,536-entry tables of two bytes, 4 bytes a step: 1.21, 8 a step: 0.83 (cache misses). The
+ * byte-reading loop of the FIT benchmark runs at about 1 ns per byte, so the CRC is a large part of a
+ * FIT conversion: 0.91 → 0.71 ns is about 2.5 % of one.
  */
-const T1 = new Uint16Array(256);
-const T2 = new Uint16Array(256);
-const T3 = new Uint16Array(256);
-for (let b = 0; b < 256; b++) {
-  T1[b] = (TABLE[b] >>> 8) ^ TABLE[TABLE[b] & 0xff];
-  T2[b] = (T1[b] >>> 8) ^ TABLE[T1[b] & 0xff];
-  T3[b] = (T2[b] >>> 8) ^ TABLE[T2[b] & 0xff];
+const S: Uint16Array[] = [TABLE];
+for (let j = 1; j < 8; j++) {
+  const prev = S[j - 1];
+  const t = new Uint16Array(256);
+  for (let b = 0; b < 256; b++) t[b] = (prev[b] >>> 8) ^ TABLE[prev[b] & 0xff];
+  S.push(t);
 }
+const [S0, S1, S2, S3, S4, S5, S6, S7] = S;
 
 /** Continues `crc` over `bytes[from, to)`. */
 export function crc16(crc: number, bytes: Uint8Array, from: number, to: number): number {
-  const t = TABLE;
   let i = from;
-  for (const end4 = to - 3; i < end4; i += 4) {
+  for (const end8 = to - 7; i < end8; i += 8) {
     const x = crc ^ (bytes[i] | (bytes[i + 1] << 8));
-    crc = T3[x & 0xff] ^ T2[x >>> 8] ^ T1[bytes[i + 2]] ^ t[bytes[i + 3]];
+    crc =
+      S7[x & 0xff] ^ S6[x >>> 8] ^ S5[bytes[i + 2]] ^ S4[bytes[i + 3]] ^ S3[bytes[i + 4]] ^ S2[bytes[i + 5]] ^ S1[bytes[i + 6]] ^ S0[bytes[i + 7]];
   }
-  for (; i < to; i++) crc = (crc >>> 8) ^ t[(crc ^ bytes[i]) & 0xff];
+  for (; i < to; i++) crc = (crc >>> 8) ^ S0[(crc ^ bytes[i]) & 0xff];
   return crc;
 }
 
