@@ -1,7 +1,9 @@
 /**
- * The FIT CRC (CRC-16/ARC: reflected polynomial 0xA001, initial 0), table-driven one byte at a time.
+ * The FIT CRC (CRC-16/ARC: reflected polynomial 0xA001, initial 0), sliced by 8: in WebAssembly where it
+ * can run (crc.wat, 273 bytes), else in JavaScript.
  * Spec: https://developer.garmin.com/fit/protocol/ ("CRC").
  */
+import { CRC_WASM } from './crc-wasm.js';
 
 /** 256-entry table of the CRC of each byte value. */
 const TABLE: Uint16Array = (() => {
@@ -32,8 +34,8 @@ for (let j = 1; j < 8; j++) {
 }
 const [S0, S1, S2, S3, S4, S5, S6, S7] = S;
 
-/** Continues `crc` over `bytes[from, to)`. */
-export function crc16(crc: number, bytes: Uint8Array, from: number, to: number): number {
+/** Continues `crc` over `bytes[from, to)`, in JavaScript. */
+export function crc16Js(crc: number, bytes: Uint8Array, from: number, to: number): number {
   let i = from;
   for (const end8 = to - 7; i < end8; i += 8) {
     const x = crc ^ (bytes[i] | (bytes[i + 1] << 8));
@@ -49,3 +51,48 @@ export function crc16Bytewise(crc: number, bytes: Uint8Array, from: number, to: 
   for (let i = from; i < to; i++) crc = (crc >>> 8) ^ TABLE[(crc ^ bytes[i]) & 0xff];
   return crc;
 }
+
+/** Where the input window starts in the module's memory (after the tables), and its size (2 pages in all). */
+const WASM_WINDOW_AT = 4096;
+const WASM_WINDOW = 65536;
+/** Below this many bytes the JavaScript CRC is faster than a call into the module and a copy. */
+const WASM_MIN = 256;
+
+/**
+ * The same sliced CRC in WebAssembly: a wasm load is not bounds-checked per byte as a typed-array read
+ * is, and takes four bytes at once. Measured over the corpus FIT files (min of 10 × 5 passes), with the
+ * copy of the input into the module's memory: 0.55 ns per byte where the JavaScript one took 1.02 in the
+ * same run (0.71 in a quieter one), about 5 % of a FIT conversion. Inputs go through a 64 KiB window.
+ * Null where WebAssembly is missing or refused (a Content-Security-Policy without 'wasm-unsafe-eval').
+ */
+const wasm = ((): ((crc: number, bytes: Uint8Array, from: number, to: number) => number) | null => {
+  let run: (crc: number, p: number, end: number) => number;
+  let heap: Uint8Array;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(CRC_WASM));
+    const exports = instance.exports as { memory: WebAssembly.Memory; crc: (crc: number, p: number, end: number) => number };
+    run = exports.crc;
+    heap = new Uint8Array(exports.memory.buffer);
+  } catch {
+    return null;
+  }
+  const tables = new Uint16Array(heap.buffer, 0, 8 * 256);
+  S.forEach((t, j) => tables.set(t, j * 256));
+  const at = WASM_WINDOW_AT;
+  return (crc, bytes, from, to) => {
+    for (let i = from; i < to; i += WASM_WINDOW) {
+      const e = Math.min(to, i + WASM_WINDOW);
+      heap.set(bytes.subarray(i, e), at);
+      crc = run(crc, at, at + e - i);
+    }
+    return crc;
+  };
+})();
+
+/** Continues `crc` over `bytes[from, to)`. */
+export function crc16(crc: number, bytes: Uint8Array, from: number, to: number): number {
+  return wasm !== null && to - from >= WASM_MIN ? wasm(crc, bytes, from, to) : crc16Js(crc, bytes, from, to);
+}
+
+/** Whether `crc16` runs in WebAssembly here (for the tests). */
+export const crcInWasm = wasm !== null;
