@@ -51,6 +51,18 @@ describe('ByteWriter numbers', () => {
     expect(writeColumn([12.3, 12.34567, 1.5, 3])).toBe('[12.3,12.34567,1.5,3]');
   });
 
+  it('every integer of the packed paths (0…999 and 1000…999999), nulls between them, as JSON.stringify writes', () => {
+    const values: number[] = [];
+    for (let v = 0; v < 1_000_000; v += v < 2000 ? 1 : 7) values.push(v);
+    values.push(999_999, 1_000_000, 1_000_001);
+    expect(writeColumn(values)).toBe(JSON.stringify(values));
+    const holes = values.slice(0, 3000).map((v, i) => (i % 3 === 1 ? NaN : v));
+    expect(writeColumn(holes)).toBe(JSON.stringify(holes.map((v) => (v === v ? v : null))));
+    // Each fraction length after each integer part length (the packed integer's comma is overwritten).
+    const fractions = [0.5, 7.25, 12.125, 999.987654321, 1000.5, 5.000000001, 123.45678912, -0.5, -999.1, 1.1];
+    expect(writeColumn(fractions)).toBe(JSON.stringify(fractions));
+  });
+
   it('seconds() writes the clock exactly as JSON.stringify writes (t − start) / 1000', () => {
     const clock = (start: number, times: number[]): string => {
       const w = new ByteWriter(4);
