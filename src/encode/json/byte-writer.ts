@@ -197,20 +197,21 @@ export class ByteWriter {
     let p = 1;
     for (let i = 0; i < n; i++) {
       const v = c[i];
-      if ((v | 0) === v && v >= 0) {
+      const iv = v | 0;
+      if (iv === v && iv >= 0) {
         // Non-negative integers: heart rate, power, whole-second times. Below 1000, one packed store
-        // (the comma included).
-        if (v < 1000) {
-          dv.setUint32(q, DIGITS_C[v], true);
-          q += SMALL_LEN[v] + 1;
+        // (the comma included). Tables are indexed with the int32 `iv`, not the double `v`.
+        if (iv < 1000) {
+          dv.setUint32(q, DIGITS_C[iv], true);
+          q += SMALL_LEN[iv] + 1;
           continue;
         }
-        if (v < 1_000_000) {
+        if (iv < 1_000_000) {
           // 4–6 digits (times in seconds): the high group as is, the low group zero-padded.
-          const hi = (v / 1000) | 0;
+          const hi = (iv / 1000) | 0;
           dv.setUint32(q, DIGITS_C[hi], true);
           q += SMALL_LEN[hi];
-          dv.setUint32(q, PAD3_C[v - hi * 1000], true);
+          dv.setUint32(q, PAD3_C[iv - hi * 1000], true);
           q += 4;
           continue;
         }
@@ -240,8 +241,9 @@ export class ByteWriter {
         const ip = Math.floor(x); // x = r / 10^k exactly, so floor(x) = floor(r / 10^k)
         if (ip < 1000) {
           // Inline: positions, distances, cadences (the call to writeUint was 8 % of a FIT conversion).
-          dv.setUint32(q, DIGITS_C[ip], true);
-          q += SMALL_LEN[ip];
+          const ii = ip | 0;
+          dv.setUint32(q, DIGITS_C[ii], true);
+          q += SMALL_LEN[ii];
         } else {
           q = writeUint(b, q, ip);
         }
