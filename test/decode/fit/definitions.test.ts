@@ -6,8 +6,8 @@
  */
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
-import { crc16 } from '../../../src/decode/fit/crc.js';
 import { readFitMessages } from '../../../src/decode/fit/index.js';
+import { fitFile, intBytes } from '../../helpers/fit-bytes.js';
 
 const T0 = 1_100_000_000;
 type Field = [num: number, size: number, baseType: number];
@@ -31,11 +31,7 @@ const SHAPES: Shape[] = [
 /** `n` records at 1 Hz, each after a definition of shape `pick(i)` on local type `localOf(i)`. */
 function alternating(n: number, pick: (i: number) => number, localOf: (i: number) => number = () => 0): Uint8Array {
   const out: number[] = [];
-  const int = (v: number, size: number, big: boolean): void => {
-    const b: number[] = [];
-    for (let i = 0; i < size; i++) b.push(Math.floor(v / 256 ** i) % 256);
-    out.push(...(big && size > 1 ? b.reverse() : b));
-  };
+  const int = (v: number, size: number, big: boolean): void => void out.push(...intBytes(v, size, big));
   for (let i = 0; i < n; i++) {
     const { fields, big } = SHAPES[pick(i)];
     const local = localOf(i);
@@ -49,13 +45,7 @@ function alternating(n: number, pick: (i: number) => number, localOf: (i: number
       int(v, size, big);
     }
   }
-  const header = [14, 0x20, 0x52, 0x08, ...[0, 8, 16, 24].map((s) => (out.length >>> s) & 0xff), 0x2e, 0x46, 0x49, 0x54, 0, 0];
-  const file = new Uint8Array(14 + out.length + 2);
-  file.set(header);
-  file.set(out, 14);
-  const c = crc16(0, file, 0, 14 + out.length);
-  file.set([c & 0xff, c >> 8], 14 + out.length);
-  return file;
+  return fitFile(out);
 }
 
 type Row = [hr: number | undefined, cadence: number | undefined, distance: number | undefined];

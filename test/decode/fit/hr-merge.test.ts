@@ -9,10 +9,10 @@ import { basename } from 'node:path';
 import { Decoder, Encoder, Profile, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
 import { Report } from '../../../src/core/errors.js';
-import { crc16 } from '../../../src/decode/fit/crc.js';
 import { createFitDecoder, decodeFit, readFitMessages } from '../../../src/decode/fit/index.js';
 import { mergeHrMessages } from '../../../src/decode/fit/hr-merge.js';
 import { resolveOptions } from '../../../src/options.js';
+import { fitFile as handMadeFile, intBytes } from '../../helpers/fit-bytes.js';
 import { CORPUS, FIXTURES, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';
 
 const FIT_EPOCH_MS = 631065600000;
@@ -277,11 +277,7 @@ describe('hr messages: synthetic files against @garmin/fitsdk', () => {
  */
 function handMade(big: boolean): Uint8Array {
   const out: number[] = [];
-  const int = (v: number, size: number): void => {
-    const b: number[] = [];
-    for (let i = 0; i < size; i++) b.push(Math.floor(v / 256 ** i) % 256);
-    out.push(...(big && size > 1 ? b.reverse() : b));
-  };
+  const int = (v: number, size: number): void => void out.push(...intBytes(v, size, big));
   const define = (local: number, global: number, fields: [number, number, number][]): void => {
     out.push(0x40 | local, 0, big ? 1 : 0);
     int(global, 2);
@@ -308,13 +304,7 @@ function handMade(big: boolean): Uint8Array {
     int(80 + q, 1);
     int(q === 4 ? 0xff : 90 + q, 1);
   }
-  const header = [14, 0x20, 0x52, 0x08, ...[0, 8, 16, 24].map((s) => (out.length >>> s) & 0xff), 0x2e, 0x46, 0x49, 0x54, 0, 0];
-  const file = new Uint8Array(14 + out.length + 2);
-  file.set(header);
-  file.set(out, 14);
-  const c = crc16(0, file, 0, 14 + out.length);
-  file.set([c & 0xff, c >> 8], 14 + out.length);
-  return file;
+  return handMadeFile(out);
 }
 
 describe('hr messages: array fields of both byte orders', () => {
