@@ -86,6 +86,13 @@ interface KnownDefinition {
 /** Definitions a reader remembers (a FIT file defines a few dozen message types at most). */
 const MAX_KNOWN_DEFINITIONS = 256;
 
+/** FNV-style hash of `buf[p, p + len)` (a definition message's bytes). */
+function hashBytes(buf: Uint8Array, p: number, len: number): number {
+  let h = len;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ buf[p + i], 0x01000193);
+  return h;
+}
+
 /** Bytes the carry buffer takes from a new chunk at first (doubles while a message stays incomplete). */
 const CARRY_STEP = 2048;
 
@@ -120,9 +127,8 @@ export class FitReader {
   private readonly defSize = new Int32Array(16).fill(-1);
   private readonly plans: Int32Array[] = Array.from({ length: 16 }, () => new Int32Array(48));
   private readonly planLen = new Int32Array(16);
-  /** Definitions read so far by the hash of their bytes (see `reuse`), and the hash of the latest one. */
+  /** Definitions read so far, by the hash of their bytes (see `reuse`). */
   private readonly known = new Map<number, KnownDefinition>();
-  private defHash = 0;
   /** The plans compiled to functions (null: the interpreter, `decode`, reads that local type). */
   private readonly compiled: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(16).fill(null);
   private readonly specs: MessageSpec[] = Array.from({ length: 16 }, () => specOf(-1));
@@ -310,7 +316,8 @@ export class FitReader {
         }
         if (end - p < len) return p;
         if (++this.messages > maxMessages) this.limit('maxMessages', base + p);
-        if (!this.reuse(buf, p, len) && !this.define(buf, p, base, len)) return p;
+        const hash = hashBytes(buf, p, len);
+        if (!this.reuse(buf, p, len, hash) && !this.define(buf, p, base, len, hash)) return p;
         p += len;
         continue;
       }
@@ -358,16 +365,13 @@ export class FitReader {
   }
 
   /**
-   * Installs the plan of a definition message this reader has seen before, byte for byte (the local type
-   * included); false when it is new. Some devices write definitions over and over, alternating between a
+   * Installs the plan of a definition message (`len` bytes at `p`, `hash` of them) this reader has seen
+   * before, byte for byte (the local type included); false when it is new. Some devices write definitions over and over, alternating between a
    * few per local type (two corpus files: 838 and 994 definitions, none a repeat of the one just before);
    * building and looking up the same plan each time cost 3–4 % of a corpus conversion.
    */
-  private reuse(buf: Uint8Array, p: number, len: number): boolean {
-    let h = len;
-    for (let i = 0; i < len; i++) h = Math.imul(h ^ buf[p + i], 0x01000193);
-    this.defHash = h;
-    const e = this.known.get(h);
+  private reuse(buf: Uint8Array, p: number, len: number, hash: number): boolean {
+    const e = this.known.get(hash);
     if (e === undefined || e.bytes.length !== len) return false;
     const b = e.bytes;
     for (let i = 0; i < len; i++) if (b[i] !== buf[p + i]) return false;
@@ -382,8 +386,11 @@ export class FitReader {
     return true;
   }
 
-  /** Compiles the read plan of the definition message at `p` (`len` bytes); false when it is damaged (already reported). */
-  private define(buf: Uint8Array, p: number, base: number, len: number): boolean {
+  /**
+   * Compiles the read plan of the definition message at `p` (`len` bytes, `hash` of them, under which it
+   * is remembered); false when it is damaged (already reported).
+   */
+  private define(buf: Uint8Array, p: number, base: number, len: number, hash: number): boolean {
     const h = buf[p];
     const local = h & 15;
     const arch = buf[p + 2];
@@ -476,7 +483,7 @@ export class FitReader {
     this.planLen[local] = n;
     this.compiled[local] = compilePlan(plan, n, OPS);
     if (this.known.size < MAX_KNOWN_DEFINITIONS) {
-      this.known.set(this.defHash, { bytes: buf.slice(p, p + len), plan: plan.slice(0, n), fn: this.compiled[local], size, spec });
+      this.known.set(hash, { bytes: buf.slice(p, p + len), plan: plan.slice(0, n), fn: this.compiled[local], size, spec });
     }
     this.defSize[local] = size;
     this.specs[local] = spec;
