@@ -61,6 +61,21 @@ describe('ByteWriter numbers', () => {
     // Each fraction length after each integer part length (the packed integer's comma is overwritten).
     const fractions = [0.5, 7.25, 12.125, 999.987654321, 1000.5, 5.000000001, 123.45678912, -0.5, -999.1, 1.1];
     expect(writeColumn(fractions)).toBe(JSON.stringify(fractions));
+    // Each scale k, with zero groups of three at the start, the middle and the end of the fraction.
+    const groups = [0.0001, 1.0001, 2.1234, 3.00001, 4.000002, 5.1000001, 6.000000001, 7.100000001, 8.000100001, 9.123000456, 0.000123, 10.12345, 11.100001, 12.10001, 13.001];
+    expect(writeColumn(groups)).toBe(JSON.stringify(groups));
+  });
+
+  it('the stores of the longest values stay inside the room a column reserves', () => {
+    // 12 integer digits and a 4-digit fraction: the fraction's stores reach 24 bytes past the value's start.
+    const long = [-123456789012.3456, 999999999999.9999, -12345678901234.5, 1234567.123456789];
+    for (const v of long) {
+      const w = new ByteWriter(64);
+      w.pos = 64 - (25 + 2); // exactly the room `column` ensures for one value: no growth
+      w.column(Float64Array.of(v), 1);
+      expect(w.buf.length).toBe(64);
+      expect(new TextDecoder().decode(w.buf.subarray(37, w.pos))).toBe(`[${JSON.stringify(v)}]`);
+    }
   });
 
   it('seconds() writes the clock exactly as JSON.stringify writes (t − start) / 1000', () => {

@@ -15,6 +15,9 @@
 
 const P10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 const MAX_K = 9;
+/** 10^(3−k) and 10^(9−k): scale a k-digit fraction to 3 or 9 digits (see writeFraction). */
+const TO3 = [1000, 100, 10, 1];
+const TO9 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1000, 100, 10, 1];
 /**
  * Largest r for the fast path. Below 2^51 the decimals r/10^k are spaced at least two ulps of x apart, so
  * the one that parses back to x is unique, `Math.round(x * 10^k)` finds it exactly, and with trailing zeros
@@ -136,8 +139,8 @@ export class ByteWriter {
   seconds(t: Float64Array, n: number, startMs: number): void {
     this.ensure(n * 25 + 2);
     const b = this.buf;
-    // Every store below stays inside the room ensured above: at most 4 bytes at a position from which
-    // this value and the ones after it have 25 bytes each.
+    // Every store below stays inside the room ensured above: a value's stores reach at most 24 bytes past
+    // its start (see writeFraction), and this value and the ones after it have 25 bytes each.
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     let q = this.pos;
     b[q++] = 91; // [
@@ -292,26 +295,37 @@ function writeScaled(b: Uint8Array, q: number, v: number, k: number): number {
 
 /**
  * Writes `.ddd` for the k-digit fraction `frac` (< 10^k ≤ 10^9), trailing zeros stripped; nothing when 0.
- * `dv` views `b`, with room for k + 1 bytes at `q`.
+ * `dv` views `b`, with room for the stores at `q`: 4 bytes for k ≤ 3, else 10.
+ *
+ * k ≤ 3 (elevation, cadence, seconds): one packed store of `.mmm` (MS_DOT). k > 3 (positions, distance):
+ * the fraction scaled to nine digits, written as three zero-padded groups (PAD3_C), one 4-byte store each
+ * (each store's fourth byte is overwritten by the next or lies past the end); the end is put after the
+ * last group that is not 000, less that group's trailing zeros (MS_LEN). With r < 2^51 (16 digits), a
+ * value with k > 3 has at most 12 integer digits, so its stores reach at most 1 + 12 + 1 + 10 = 24 bytes
+ * past its start: inside the 25 a column reserves per value.
+ *
+ * This replaced a loop stripping zeros one `% 10` at a time and then writing digit pairs. Measured on the
+ * corpus FIT columns (writer alone, builds alternated, medians, both orders): positions −28 to −31 %,
+ * elevation and distance unchanged (within ±10 % noise, one order each way). A version with a six-digit
+ * branch for k ≤ 6 as well grew past V8's inlining limit for `column` (460 bytecodes) and lost it all.
  */
 function writeFraction(b: Uint8Array, dv: DataView, q: number, frac: number, k: number): number {
   if (frac === 0) return q;
-  frac |= 0; // < 10^9: int32 arithmetic from here (`%` on a larger double would be fmod)
-  while (frac % 10 === 0) {
-    frac = (frac / 10) | 0;
-    k--;
+  if (k <= 3) {
+    const f = (frac * TO3[k]) | 0;
+    dv.setUint32(q, MS_DOT[f], true);
+    return q + 1 + MS_LEN[f];
   }
-  b[q++] = 46; // .
-  let e = q + k;
-  const end = e;
-  while (e - q >= 2) {
-    const t = (frac / 100) | 0;
-    e -= 2;
-    dv.setUint16(e, PAIRS16[frac - t * 100], true);
-    frac = t;
-  }
-  if (e > q) b[q] = 48 + frac;
-  return end;
+  const f = (frac * TO9[k]) | 0; // < 10^9 < 2^31
+  const hi = (f / 1e6) | 0;
+  const rest = f - hi * 1e6;
+  const mid = (rest / 1000) | 0;
+  const lo = rest - mid * 1000;
+  b[q] = 46; // .
+  dv.setUint32(q + 1, PAD3_C[hi], true);
+  dv.setUint32(q + 4, PAD3_C[mid], true);
+  dv.setUint32(q + 7, PAD3_C[lo], true);
+  return lo !== 0 ? q + 7 + MS_LEN[lo] : mid !== 0 ? q + 4 + MS_LEN[mid] : q + 1 + MS_LEN[hi];
 }
 
 /** Writes a non-negative integer below 2^53 (2^31 and up: as two parts). */
