@@ -78,13 +78,46 @@ const STATE_SKIP = 3;
 /** A definition message read before: its bytes and what `define` built from them. */
 interface KnownDefinition {
   bytes: Uint8Array;
+  /** The read plan (exact length; shared by every reader that installs it, never written to). */
   plan: Int32Array;
   fn: CompiledPlan | null;
   size: number;
   spec: MessageSpec;
+  /** The largest string field it defines (checked against each reader's limits.maxStringLength). */
+  maxString: number;
 }
-/** Definitions a reader remembers (a FIT file defines a few dozen message types at most). */
-const MAX_KNOWN_DEFINITIONS = 256;
+
+/**
+ * Definitions read so far on this thread, by the hash of their bytes, shared by every reader (see
+ * `FitReader.reuse`). A batch of files from one watch repeats the same few dozen definitions in every file;
+ * per reader, each file built and looked up its plans again (define and compilePlan were 3.7 % of a
+ * corpus conversion, most of it allocating plan arrays). Bounded: cleared when full.
+ */
+const known = new Map<number, KnownDefinition>();
+const MAX_KNOWN_DEFINITIONS = 1024;
+
+/** Where `define` builds a plan before copying it out at its exact length (grown as needed). */
+let scratchPlan = new Int32Array(256);
+const NO_PLAN = new Int32Array(0);
+
+/*
+ * The slots a data message is decoded into, and the other per-message scratch, shared by every reader on
+ * this thread. They hold one message only while it is decoded and handed to the sink, inside one
+ * synchronous `push()`, so readers a caller interleaves (two streams at once) never see each other's
+ * values: every plan writes all of its message's slots (absent ones as NaN/null) before the sink is
+ * called. Why shared: a reader allocated ~25 typed arrays before reading a byte (1–2 % of a corpus
+ * conversion, whose files are small).
+ */
+const seen = new Uint8Array(MAX_SLOTS);
+const vals = new Float64Array(MAX_SLOTS);
+const strs: (string | null)[] = new Array<string | null>(MAX_SLOTS).fill(null);
+/** Element buffers of array slots (allocated when a definition first carries an array field). */
+const arrs: Float64Array[] = new Array<Float64Array>(MAX_SLOTS).fill(NO_ELEMENTS);
+const f32 = new Float32Array(1);
+const f32b = new Uint8Array(f32.buffer);
+const f64 = new Float64Array(1);
+const f64b = new Uint8Array(f64.buffer);
+const text = new TextDecoder('utf-8');
 
 /** FNV-style hash of `buf[p, p + len)` (a definition message's bytes). */
 function hashBytes(buf: Uint8Array, p: number, len: number): number {
@@ -123,26 +156,13 @@ export class FitReader {
   private devFields = 0;
   private lastTimestamp = -1;
 
-  // 16 local definition slots, reused in place.
+  // 16 local definition slots.
   private readonly defSize = new Int32Array(16).fill(-1);
-  private readonly plans: Int32Array[] = Array.from({ length: 16 }, () => new Int32Array(48));
-  private readonly planLen = new Int32Array(16);
-  /** Definitions read so far, by the hash of their bytes (see `reuse`). */
-  private readonly known = new Map<number, KnownDefinition>();
+  /** Each local type's read plan (shared with the definition cache: read only). */
+  private readonly plans: Int32Array[] = new Array<Int32Array>(16).fill(NO_PLAN);
   /** The plans compiled to functions (null: the interpreter, `decode`, reads that local type). */
   private readonly compiled: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(16).fill(null);
-  private readonly specs: MessageSpec[] = Array.from({ length: 16 }, () => specOf(-1));
-
-  private readonly seen = new Uint8Array(MAX_SLOTS);
-  private readonly vals = new Float64Array(MAX_SLOTS);
-  private readonly strs: (string | null)[] = new Array<string | null>(MAX_SLOTS).fill(null);
-  /** Element buffers of array slots (allocated when a definition first carries an array field). */
-  private readonly arrs: Float64Array[] = new Array<Float64Array>(MAX_SLOTS).fill(NO_ELEMENTS);
-  private readonly f32 = new Float32Array(1);
-  private readonly f32b = new Uint8Array(this.f32.buffer);
-  private readonly f64 = new Float64Array(1);
-  private readonly f64b = new Uint8Array(this.f64.buffer);
-  private readonly text = new TextDecoder('utf-8');
+  private readonly specs: MessageSpec[] = new Array<MessageSpec>(16).fill(specOf(-1));
 
   constructor(sink: FitSink, report: Report, limits: ReaderLimits) {
     this.sink = sink;
@@ -343,8 +363,7 @@ export class FitReader {
       if (++this.messages > maxMessages) this.limit('maxMessages', base + p);
       const spec = this.specs[local];
       const fn = this.compiled[local];
-      const vals = this.vals;
-      if (fn !== null) fn(buf, p + 1, vals, this.strs);
+      if (fn !== null) fn(buf, p + 1, vals, strs);
       else this.decode(buf, p + 1, local);
       if (ts >= 0) vals[0] = ts;
       const t = vals[0];
@@ -353,7 +372,7 @@ export class FitReader {
         const g = spec.global;
         if (g === Mesg.Record) this.records++;
         else if (g === Mesg.FieldDescription && ++this.devFields > this.limits.maxDeveloperFields) this.limit('maxDeveloperFields', base + p);
-        this.sink.message(g, vals, this.strs, base + p, this.arrs);
+        this.sink.message(g, vals, strs, base + p, arrs);
       }
       p += 1 + size;
     }
@@ -371,15 +390,14 @@ export class FitReader {
    * building and looking up the same plan each time cost 3–4 % of a corpus conversion.
    */
   private reuse(buf: Uint8Array, p: number, len: number, hash: number): boolean {
-    const e = this.known.get(hash);
+    const e = known.get(hash);
     if (e === undefined || e.bytes.length !== len) return false;
     const b = e.bytes;
     for (let i = 0; i < len; i++) if (b[i] !== buf[p + i]) return false;
+    // Built under another reader's limits: `define` checks this one's (and reports the string too long).
+    if (e.maxString > this.limits.maxStringLength) return false;
     const local = buf[p] & 15;
-    let plan = this.plans[local];
-    if (plan.length < e.plan.length) plan = this.plans[local] = new Int32Array(e.plan.length);
-    plan.set(e.plan);
-    this.planLen[local] = e.plan.length;
+    this.plans[local] = e.plan;
     this.compiled[local] = e.fn;
     this.defSize[local] = e.size;
     this.specs[local] = e.spec;
@@ -404,12 +422,14 @@ export class FitReader {
     const spec = specOf(global);
     const slotOf = spec.slotOf;
     const kindOf = spec.kindOf;
-    let plan = this.plans[local];
-    const need = 3 * (nf + spec.slots + 1);
-    if (plan.length < need) plan = this.plans[local] = new Int32Array(need);
+    // At most two entries per field (NAN or NOSTR, then SKIP), one SKIP for all developer fields, and one
+    // per slot the definition does not carry.
+    const need = 3 * (2 * nf + 1 + spec.slots);
+    if (scratchPlan.length < need) scratchPlan = new Int32Array(need);
+    const plan = scratchPlan;
     let n = 0;
     let size = 0;
-    const seen = this.seen;
+    let maxString = 0;
     seen.fill(0, 0, spec.slots);
     const emit = (op: number, sz: number, slot: number): void => {
       if (op === SKIP && n > 0 && plan[n - 3] === SKIP) {
@@ -430,7 +450,10 @@ export class FitReader {
         this.corrupt(base + q + 2, `unknown FIT base type 0x${buf[q + 2].toString(16)}`);
         return false;
       }
-      if (bt === 7 && sz > this.limits.maxStringLength) this.limit('maxStringLength', base + q);
+      if (bt === 7) {
+        if (sz > this.limits.maxStringLength) this.limit('maxStringLength', base + q);
+        if (sz > maxString) maxString = sz;
+      }
       size += sz;
       const slot = slotOf[num];
       if (slot < 0 || sz === 0) {
@@ -455,7 +478,7 @@ export class FitReader {
         }
         op = B3;
       } else if (kind === FieldKind.Array && op !== STR && sz % el === 0) {
-        if (this.arrs[slot].length === 0) this.arrs[slot] = new Float64Array(255);
+        if (arrs[slot].length === 0) arrs[slot] = new Float64Array(255);
         op = ARR | (big ? BE : 0) | bt;
       } else if (op === STR || sz % el !== 0) {
         // A number field defined as a string, or a size that is not a whole number of elements: invalid
@@ -480,11 +503,12 @@ export class FitReader {
     for (let s = 0; s < spec.slots; s++) {
       if (seen[s] === 0) emit(kindOf[slotNum(spec, s)] === FieldKind.String ? NOSTR : NAN, 0, s);
     }
-    this.planLen[local] = n;
-    this.compiled[local] = compilePlan(plan, n, OPS);
-    if (this.known.size < MAX_KNOWN_DEFINITIONS) {
-      this.known.set(hash, { bytes: buf.slice(p, p + len), plan: plan.slice(0, n), fn: this.compiled[local], size, spec });
-    }
+    const exact = plan.slice(0, n);
+    const fn = compilePlan(exact, n, OPS);
+    if (known.size >= MAX_KNOWN_DEFINITIONS) known.clear();
+    known.set(hash, { bytes: buf.slice(p, p + len), plan: exact, fn, size, spec, maxString });
+    this.plans[local] = exact;
+    this.compiled[local] = fn;
     this.defSize[local] = size;
     this.specs[local] = spec;
     return true;
@@ -493,8 +517,7 @@ export class FitReader {
   /** Decodes the data message of local type `local` starting at `p` into the slots. */
   private decode(buf: Uint8Array, p: number, local: number): void {
     const plan = this.plans[local];
-    const n = this.planLen[local];
-    const vals = this.vals;
+    const n = plan.length;
     for (let k = 0; k < n; k += 3) {
       const op = plan[k];
       const slot = plan[k + 2];
@@ -565,18 +588,18 @@ export class FitReader {
           break;
         case F32:
         case F32 | BE: {
-          const b = this.f32b;
+          const b = f32b;
           const le = op === F32;
           for (let i = 0; i < 4; i++) b[i] = buf[p + (le ? i : 3 - i)];
-          vals[slot] = this.f32[0];
+          vals[slot] = f32[0];
           break;
         }
         case F64:
         case F64 | BE: {
-          const b = this.f64b;
+          const b = f64b;
           const le = op === F64;
           for (let i = 0; i < 8; i++) b[i] = buf[p + (le ? i : 7 - i)];
-          vals[slot] = this.f64[0];
+          vals[slot] = f64[0];
           break;
         }
         case S64:
@@ -591,7 +614,7 @@ export class FitReader {
           const sz = plan[k + 1];
           let e = p;
           while (e < p + sz && buf[e] !== 0) e++;
-          this.strs[slot] = e > p ? this.text.decode(buf.subarray(p, e)) : null;
+          strs[slot] = e > p ? text.decode(buf.subarray(p, e)) : null;
           break;
         }
         case B3:
@@ -602,7 +625,7 @@ export class FitReader {
           vals[slot] = NaN;
           break;
         case NOSTR:
-          this.strs[slot] = null;
+          strs[slot] = null;
           break;
         default:
           vals[slot] = this.array(buf, p, plan[k + 1], op, slot);
@@ -622,7 +645,7 @@ export class FitReader {
     const big = (op & BE) !== 0;
     const el = BASE_SIZE[bt];
     const invalid = BASE_INVALID[bt];
-    const out = this.arrs[slot];
+    const out = arrs[slot];
     const n = size / el;
     let valid = 0;
     if (el === 1 && bt !== 1) {
@@ -651,9 +674,9 @@ export class FitReader {
         // sint8 / sint16 / sint32: two's complement.
         if ((bt === 1 || bt === 3 || bt === 5) && v >= 2 ** (8 * el - 1)) v -= 2 ** (8 * el);
       } else if (bt === 8 || bt === 9) {
-        const b = bt === 8 ? this.f32b : this.f64b;
+        const b = bt === 8 ? f32b : f64b;
         for (let j = 0; j < el; j++) b[j] = buf[p + (big ? el - 1 - j : j)];
-        v = bt === 8 ? this.f32[0] : this.f64[0];
+        v = bt === 8 ? f32[0] : f64[0];
       } else {
         v = read64(buf, p, BASE_OP[bt] | (big ? BE : 0));
       }

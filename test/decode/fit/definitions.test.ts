@@ -91,3 +91,39 @@ describe('FIT definitions that come back', () => {
     ours.forEach(([, cad], i) => expect(cad).toBe(pick(i) === 1 ? 80 + (i % 7) : undefined));
   });
 });
+
+describe('FIT definitions shared between readers', () => {
+  /** A file_id with a product_name string field of `size` bytes, then one record. */
+  function withString(size: number): Uint8Array {
+    const out: number[] = [0x40, 0, 0, ...intBytes(0, 2, false), 2, 0, 1, 0x00, 8, size, 0x07];
+    out.push(0, 4, ...Array.from({ length: size }, (_, i) => (i < 5 ? 0x61 + i : 0)));
+    out.push(0x41, 0, 0, ...intBytes(20, 2, false), 2, ...TS, ...HR);
+    out.push(1, ...intBytes(T0, 4, false), 150);
+    return fitFile(out);
+  }
+
+  it('a definition read before under larger limits is still held to this reader\'s limits', () => {
+    const bytes = withString(40);
+    expect(readFitMessages(bytes).fileId?.productName).toBe('abcde');
+    // The same definition again, now over the limit: a Limit error, not the plan the first reader built.
+    expect(() => readFitMessages(bytes, { limits: { maxStringLength: 39 } })).toThrow(/maxStringLength/);
+    expect(readFitMessages(bytes, { limits: { maxStringLength: 40 } }).rec.heartRate[0]).toBe(150);
+  });
+
+  it('a definition whose every field takes two plan entries (numbers defined as strings)', () => {
+    // 60 heart_rate fields typed as strings (each invalid: NAN then SKIP), then cadence: the plan needs
+    // more than one entry per field, and the data message must still be read to its end.
+    const fields: Field[] = [TS, ...Array.from({ length: 60 }, (): Field => [3, 1, 0x07]), CAD];
+    const out: number[] = [0x40, 0, 0, ...intBytes(20, 2, false), fields.length];
+    for (const f of fields) out.push(...f);
+    for (let i = 0; i < 3; i++) out.push(0, ...intBytes(T0 + i, 4, false), ...new Array<number>(60).fill(100), 80 + i);
+    const bytes = fitFile(out);
+    const ours = ourRows(bytes);
+    expect(ours).toEqual([
+      [undefined, 80, undefined],
+      [undefined, 81, undefined],
+      [undefined, 82, undefined],
+    ]);
+    expect(ours.map(([, cad]) => cad)).toEqual(sdkRows(bytes).map(([, cad]) => cad));
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSync } from '../../../src/convert.js';
+import { ConvertSession, convertSync } from '../../../src/convert.js';
 import { ConvertError, Report } from '../../../src/core/errors.js';
 import { decodeFit, decodeFitStream, readFitMessages } from '../../../src/decode/fit/index.js';
 import type { ConvertOptions } from '../../../src/options.js';
@@ -235,5 +235,22 @@ describe('record columns reused from one conversion to the next', () => {
     convertSync(files[1]);
     expect(m.rec.n).toBe(n);
     expect(m.rec.time[0]).toBe(t0);
+  });
+});
+
+describe('readers at work at the same time on one thread', () => {
+  it('decoders fed in turn, chunk by chunk, each give what they give alone', () => {
+    // The slots a message is decoded into and the definition cache are shared by every reader on the
+    // thread; readers interleaved by a caller (several uploads streaming at once) must not see each other.
+    const names = ['fenix2-run.fit', 'synthetic-run-big-endian.fit', 'fitparse__developer-types-sample.fit', 'synthetic-run-compressed-timestamps.fit'];
+    const files = names.map((n) => readBytes(join(FIXTURES, 'fit', n)));
+    const json = (acts: { toBytes(): Uint8Array }[]): string[] => acts.map((a) => new TextDecoder().decode(a.toBytes()));
+    const alone = files.map((b) => json(convertSync(b, { includePower: true }).activities));
+    for (const step of [13, 100, 4096]) {
+      const sessions = files.map(() => new ConvertSession({ format: 'fit', includePower: true }));
+      const longest = Math.max(...files.map((b) => b.length));
+      for (let at = 0; at < longest; at += step) files.forEach((b, i) => at < b.length && sessions[i].push(b.subarray(at, at + step)));
+      expect(sessions.map((s) => json(s.finish().activities))).toEqual(alone);
+    }
   });
 });
