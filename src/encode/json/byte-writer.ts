@@ -25,6 +25,8 @@ const TO9 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1000, 100, 10, 1];
  * r near 2^53, 67186249.3683 came out as 67186249.36830001, correct as a double but not shortest.)
  */
 const MAX_R = 2 ** 51;
+/** Below this, x · 10^9 < 2^51 (see scaleOf). */
+const QUICK_REJECT_BELOW = MAX_R / 1e9;
 
 /** Two ASCII digits for each of 00…99. */
 const PAIRS = new Uint8Array(200);
@@ -275,6 +277,15 @@ export function writeNumber(b: Uint8Array, q: number, v: number): number {
  * `writeScaled` strips), so callers may start from the previous value's k.
  */
 function scaleOf(x: number, from: number): number {
+  // Quick reject, for the long values (float32 altitudes printed with 17 digits) that no k fits: when
+  // x · 10^9 < 2^51, x = r / 10^k for some k ≤ 9 implies x · 10^9 rounds to r · 10^(9−k) exactly (its
+  // error is below half a unit) and so passes the k = 9 test. Failing it, no k passes: one test instead
+  // of up to twenty (the loop below, then again from 0). Measured on the corpus TCX columns (writer alone,
+  // alternated, medians, both orders): elevation −9 to −15 %, distance −18 to −30 %.
+  if (x < QUICK_REJECT_BELOW) {
+    const r = Math.round(x * 1e9);
+    if (r / 1e9 !== x) return -1;
+  }
   for (let k = from; k <= MAX_K; k++) {
     const p = P10[k];
     const r = Math.round(x * p);
