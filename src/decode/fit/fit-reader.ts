@@ -324,6 +324,8 @@ export class FitReader {
     const stop = Math.min(end, this.dataEnd - base);
     const defSize = this.defSize;
     const maxMessages = this.limits.maxMessages;
+    // Compiled plans read 16- and 32-bit fields with one DataView load each (see plan-compiler.ts).
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     while (p < stop) {
       const h = buf[p];
       if ((h & 0xc0) === 0x40) {
@@ -363,7 +365,7 @@ export class FitReader {
       if (++this.messages > maxMessages) this.limit('maxMessages', base + p);
       const spec = this.specs[local];
       const fn = this.compiled[local];
-      if (fn !== null) fn(buf, p + 1, vals, strs);
+      if (fn !== null) fn(buf, dv, p + 1, vals, strs);
       else this.decode(buf, p + 1, local);
       if (ts >= 0) vals[0] = ts;
       const t = vals[0];
