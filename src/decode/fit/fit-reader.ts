@@ -16,7 +16,7 @@
  */
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
 import { crc16 } from './crc.js';
-import { type CompiledPlan, compilePlan, type PlanOps } from './plan-compiler.js';
+import { type CompiledPlan, compilePlan, type PlanOps, planCompilation } from './plan-compiler.js';
 import { FieldKind, MAX_SLOTS, Mesg, type MessageSpec, specOf } from './profile.js';
 
 /** Receives the decoded messages the semantic layer wants. */
@@ -386,10 +386,12 @@ export class FitReader {
   }
 
   /**
-   * Installs the plan of a definition message (`len` bytes at `p`, `hash` of them) this reader has seen
-   * before, byte for byte (the local type included); false when it is new. Some devices write definitions over and over, alternating between a
-   * few per local type (two corpus files: 838 and 994 definitions, none a repeat of the one just before);
-   * building and looking up the same plan each time cost 3–4 % of a corpus conversion.
+   * Installs the plan of a definition message (`len` bytes at `p`, `hash` of them) read before on this
+   * thread, by this reader or another, byte for byte (the local type included); false when it is new.
+   * Some devices write definitions over and over, alternating between a few per local type (two corpus
+   * files: 838 and 994 definitions, none a repeat of the one just before), and a batch of files from one
+   * watch repeats the same definitions in every file; building and looking up the same plan each time
+   * cost 3–4 % of a corpus conversion.
    */
   private reuse(buf: Uint8Array, p: number, len: number, hash: number): boolean {
     const e = known.get(hash);
@@ -400,7 +402,8 @@ export class FitReader {
     if (e.maxString > this.limits.maxStringLength) return false;
     const local = buf[p] & 15;
     this.plans[local] = e.plan;
-    this.compiled[local] = e.fn;
+    // Compilation switched off since (tests comparing the two paths, or a CSP refusal): the interpreter.
+    this.compiled[local] = planCompilation() ? e.fn : null;
     this.defSize[local] = e.size;
     this.specs[local] = e.spec;
     return true;

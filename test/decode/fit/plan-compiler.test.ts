@@ -3,9 +3,10 @@
  * corpus file decodes to the same messages, activities, Activity JSON and warnings either way.
  */
 import { basename } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { convertSync } from '../../../src/convert.js';
 import { ConvertError } from '../../../src/core/errors.js';
+import { FitReader } from '../../../src/decode/fit/fit-reader.js';
 import { readFitMessages } from '../../../src/decode/fit/index.js';
 import { compiledPlans, planCompilation, setPlanCompilation } from '../../../src/decode/fit/plan-compiler.js';
 import { CORPUS, FIXTURES, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';
@@ -53,6 +54,27 @@ describe('compiled read plans', () => {
     readFitMessages(readBytes(listFiles(FIXTURES, 'fit', '.fit')[0]));
     expect(compiledPlans()).toBeGreaterThan(0);
     expect(compiledPlans()).toBeGreaterThanOrEqual(before);
+  });
+
+  it('with compilation off, the interpreter reads every message, even of definitions cached with it on', () => {
+    // Definitions are cached per thread with their compiled functions: the comparison below is only
+    // worth something if switching compilation off really sends every data message to the interpreter.
+    const bytes = readBytes(listFiles(FIXTURES, 'fit', '.fit')[0]);
+    const decode = vi.spyOn(FitReader.prototype as unknown as { decode: () => void }, 'decode');
+    try {
+      setPlanCompilation(true);
+      const records = readFitMessages(bytes).rec.n;
+      const compiledCalls = decode.mock.calls.length;
+      expect(records).toBeGreaterThan(100);
+      expect(compiledCalls).toBeLessThan(records); // the records went through compiled plans
+      decode.mockClear();
+      setPlanCompilation(false);
+      readFitMessages(bytes);
+      expect(decode.mock.calls.length).toBeGreaterThanOrEqual(records);
+    } finally {
+      decode.mockRestore();
+      setPlanCompilation(true);
+    }
   });
 
   for (const path of listFiles(FIXTURES, 'fit', '.fit')) {
