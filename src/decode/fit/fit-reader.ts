@@ -91,10 +91,12 @@ interface KnownDefinition {
  * Definitions read so far on this thread, by the hash of their bytes, shared by every reader (see
  * `FitReader.reuse`). A batch of files from one watch repeats the same few dozen definitions in every file;
  * per reader, each file built and looked up its plans again (define and compilePlan were 3.7 % of a
- * corpus conversion, most of it allocating plan arrays). Bounded: cleared when full.
+ * corpus conversion, most of it allocating plan arrays). Bounded: cleared when full. A typical entry
+ * takes a few hundred bytes; the largest possible (255 fields and 255 developer fields) about 9 KB, so
+ * hostile input can make the cache hold at most ~4.5 MB.
  */
 const known = new Map<number, KnownDefinition>();
-const MAX_KNOWN_DEFINITIONS = 1024;
+const MAX_KNOWN_DEFINITIONS = 512;
 
 /** Where `define` builds a plan before copying it out at its exact length (grown as needed). */
 let scratchPlan = new Int32Array(256);
