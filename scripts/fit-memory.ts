@@ -5,11 +5,10 @@
  * Prints the peak above the baseline against the size of the Activity JSON it gives.
  * Run: `npx tsc -p tsconfig.json && node --expose-gc dist-bench/scripts/fit-memory.js [MB]`.
  */
-import { ConvertSession } from '../src/convert.js';
 import { crc16 } from '../src/decode/fit/crc.js';
+import { mb, measureStream } from './stream-memory.js';
 
 const targetBytes = Number(process.argv[2] ?? 200) * 1e6;
-const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Record fields: [field number, size, base type]. */
 const FIELDS: [number, number, number][] = [
@@ -61,36 +60,10 @@ function* chunks(): Generator<Uint8Array> {
   yield new Uint8Array([crc & 0xff, crc >> 8]);
 }
 
-gc?.();
-const base = process.memoryUsage();
-let peak = 0;
-let peakLive = 0;
-const sample = (): void => {
-  const m = process.memoryUsage();
-  peak = Math.max(peak, m.rss - base.rss);
-  // JS heap in use + typed-array memory: what the conversion holds, without V8's free semi-space.
-  peakLive = Math.max(peakLive, m.heapUsed + m.arrayBuffers - base.heapUsed - base.arrayBuffers);
-};
-const session = new ConvertSession({ format: 'fit' });
-let input = 0;
-let pushes = 0;
-const started = performance.now();
-for (const c of chunks()) {
-  input += c.length;
-  session.push(c);
-  if (++pushes % 64 === 0) sample();
-}
-const result = session.finish();
-sample();
-const out = result.activities[0].toBytes();
-sample();
-// The kernel's high-water mark catches peaks between samples (inside finish and the writer).
-const maxRss = process.resourceUsage().maxRSS * 1024 - base.rss;
-const secs = (performance.now() - started) / 1000;
-const mb = (x: number): string => (x / 1e6).toFixed(1);
+const { input, result, output, peakRss, peakLive, seconds } = measureStream(chunks(), { format: 'fit' }, 64);
 const warnings = result.warnings.map((w) => `${w.code} ${w.count}`).join(', ') || 'none';
 console.log(
-  `input ${mb(input)} MB FIT, ${result.activities[0].activity.length} samples → Activity JSON ${mb(out.length)} MB in ${secs.toFixed(1)} s ` +
-    `(warnings: ${warnings}); peak RSS above baseline ${mb(Math.max(peak, maxRss))} MB = ${(Math.max(peak, maxRss) / out.length).toFixed(2)} × output, ` +
-    `${(Math.max(peak, maxRss) / input).toFixed(2)} × input; peak heapUsed + arrayBuffers above baseline ${mb(peakLive)} MB = ${(peakLive / out.length).toFixed(2)} × output`,
+  `input ${mb(input)} MB FIT, ${result.activities[0].activity.length} samples → Activity JSON ${mb(output.length)} MB in ${seconds.toFixed(1)} s ` +
+    `(warnings: ${warnings}); peak RSS above baseline ${mb(peakRss)} MB = ${(peakRss / output.length).toFixed(2)} × output, ` +
+    `${(peakRss / input).toFixed(2)} × input; peak heapUsed + arrayBuffers above baseline ${mb(peakLive)} MB = ${(peakLive / output.length).toFixed(2)} × output`,
 );

@@ -3,11 +3,10 @@
  * whole), against the size of the Activity JSON it gives. Target: peak < 5 × output.
  * Run: `npx tsc -p tsconfig.json && node --expose-gc dist-bench/scripts/gpx-memory.js [MB]`.
  */
-import { ConvertSession } from '../src/convert.js';
+import { mb, measureStream } from './stream-memory.js';
 
 const targetBytes = Number(process.argv[2] ?? 100) * 1e6;
 const enc = new TextEncoder();
-const gc = (globalThis as { gc?: () => void }).gc;
 
 function* chunks(): Generator<Uint8Array> {
   const t0 = Date.UTC(2021, 4, 2, 7, 0, 0);
@@ -27,34 +26,9 @@ function* chunks(): Generator<Uint8Array> {
   yield enc.encode(`${text}  </trkseg>\n </trk>\n</gpx>\n`);
 }
 
-gc?.();
-const base = process.memoryUsage();
-let peak = 0;
-let peakLive = 0;
-const sample = (): void => {
-  const m = process.memoryUsage();
-  peak = Math.max(peak, m.rss - base.rss);
-  // JS heap in use + typed-array memory: what the conversion holds, without V8's free semi-space.
-  peakLive = Math.max(peakLive, m.heapUsed + m.arrayBuffers - base.heapUsed - base.arrayBuffers);
-};
-const session = new ConvertSession();
-let input = 0;
-const started = performance.now();
-for (const c of chunks()) {
-  input += c.length;
-  session.push(c);
-  sample();
-}
-const result = session.finish();
-sample();
-const out = result.activities[0].toBytes();
-sample();
-// The kernel's high-water mark catches peaks between samples (inside finish and the writer).
-const maxRss = process.resourceUsage().maxRSS * 1024 - base.rss;
-const secs = (performance.now() - started) / 1000;
-const mb = (x: number): string => (x / 1e6).toFixed(1);
+const { input, result, output, peakRss, peakLive, seconds } = measureStream(chunks());
 console.log(
-  `input ${mb(input)} MB GPX, ${result.activities[0].activity.length} samples → Activity JSON ${mb(out.length)} MB in ${secs.toFixed(1)} s; ` +
-    `peak RSS above baseline ${mb(Math.max(peak, maxRss))} MB = ${(Math.max(peak, maxRss) / out.length).toFixed(2)} × output; ` +
-    `peak heapUsed + arrayBuffers above baseline ${mb(peakLive)} MB = ${(peakLive / out.length).toFixed(2)} × output (target < 5 ×)`,
+  `input ${mb(input)} MB GPX, ${result.activities[0].activity.length} samples → Activity JSON ${mb(output.length)} MB in ${seconds.toFixed(1)} s; ` +
+    `peak RSS above baseline ${mb(peakRss)} MB = ${(peakRss / output.length).toFixed(2)} × output; ` +
+    `peak heapUsed + arrayBuffers above baseline ${mb(peakLive)} MB = ${(peakLive / output.length).toFixed(2)} × output (target < 5 ×)`,
 );
