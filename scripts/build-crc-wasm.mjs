@@ -1,11 +1,11 @@
-// Assembles src/decode/fit/crc.wat and writes its bytes into src/decode/fit/crc-wasm.ts.
+// Assembles src/fit/crc.wat and writes its bytes into src/fit/crc-wasm.ts.
 // Usage: node scripts/build-crc-wasm.mjs [--print]   (--print: only print the bytes, for the test)
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
 export async function assemble() {
   const wabt = await wabtInit();
-  const wat = readFileSync(new URL('../src/decode/fit/crc.wat', import.meta.url), 'utf8');
+  const wat = readFileSync(new URL('../src/fit/crc.wat', import.meta.url), 'utf8');
   const m = wabt.parseWat('crc.wat', wat);
   try {
     return Uint8Array.from(m.toBinary({}).buffer);
@@ -24,6 +24,6 @@ export const CRC_WASM = new Uint8Array([
 ${lines.join('\n')}
 ]);
 `;
-  writeFileSync(new URL('../src/decode/fit/crc-wasm.ts', import.meta.url), ts);
-  console.log(`src/decode/fit/crc-wasm.ts: ${bytes.length} bytes`);
+  writeFileSync(new URL('../src/fit/crc-wasm.ts', import.meta.url), ts);
+  console.log(`src/fit/crc-wasm.ts: ${bytes.length} bytes`);
 }

@@ -5,7 +5,7 @@
  * Prints the peak above the baseline against the size of the Activity JSON it gives.
  * Run: `npx tsc -p tsconfig.json && node --expose-gc dist-bench/scripts/fit-memory.js [MB]`.
  */
-import { crc16 } from '../src/decode/fit/crc.js';
+import { crc16 } from '../src/fit/crc.js';
 import { mb, measureStream } from './stream-memory.js';
 
 const targetBytes = Number(process.argv[2] ?? 200) * 1e6;

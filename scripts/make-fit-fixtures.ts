@@ -13,7 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc16 } from '../src/decode/fit/crc.js';
+import { crc16 } from '../src/fit/crc.js';
 
 type Field = [num: number, size: number, baseType: number];
 

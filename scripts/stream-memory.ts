@@ -2,8 +2,8 @@
  * Peak memory of one streamed conversion, for the memory scripts (gpx-memory.ts, fit-memory.ts): the
  * chunks are pushed into a ConvertSession as they are generated, so the input is never held whole.
  */
-import { ConvertSession, type ConvertResult } from '../src/convert.js';
-import type { ConvertOptions } from '../src/options.js';
+import { ConvertSession, type ConvertResult } from '../src/convert/convert.js';
+import type { ConvertOptions } from '../src/convert/options.js';
 
 export interface StreamPeak {
   /** Input bytes pushed. */

@@ -4,7 +4,7 @@
  * the diff: `npx tsc -p tsconfig.json && node dist-bench/scripts/update-golden.js`.
  */
 import { writeFileSync } from 'node:fs';
-import { goldenOutcome, goldenPath } from '../test/decode/xml/golden.js';
+import { goldenOutcome, goldenPath } from '../test/helpers/golden.js';
 import { join } from 'node:path';
 import { listFiles } from '../test/helpers/paths.js';
 

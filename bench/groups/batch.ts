@@ -20,7 +20,7 @@
  * Measured (full mode, 2 cores, no other load; November 2026):
  * - Main thread reading and writing every file (before): 1 → 2 workers 1.06–1.30× over six runs, while
  *   two bare threads scaled 1.93–1.97×: the main thread was on every file's critical path.
- * - Workers doing their own I/O (src/pool/file-task.ts), folder listing synchronous (plan.ts), stale-temp
+ * - Workers doing their own I/O (src/batch/file-task.ts), folder listing synchronous (plan.ts), stale-temp
  *   sweep alongside: 1.73×, 1.31×, 1.89×, 1.54×, 1.57×, 2.19×, 1.23× on tmpfs and 1.76×, 1.98×, 1.55×,
  *   1.38×, 1.37× on the ext4 disk — about 1.6× typical, the spread being the machine's (the same
  *   1-worker batch took 370–445 ms on tmpfs from one run to the next).
@@ -28,9 +28,9 @@
  *   1-worker pool's worker summed 465–506 ms of reading, converting and writing in batches of 603–661 ms
  *   while the main thread was busy 70–88 ms: ~0.5 ms per file of waiting, the two thread wake-ups of each
  *   round trip. Tried: two tasks queued per worker (piscina `concurrentTasksPerWorker: 2`): no difference.
- * - Several files per message (src/pool/pool.ts, up to 8): the worker's wait fell to ~0.1 ms per file;
+ * - Several files per message (src/batch/pool.ts, up to 8): the worker's wait fell to ~0.1 ms per file;
  *   then the worker's input read into a reused buffer and each output written from the JSON writer's
- *   buffer (src/pool/file-task.ts), which alternated against the build before took the 2-worker batch
+ *   buffer (src/batch/file-task.ts), which alternated against the build before took the 2-worker batch
  *   from 376/361/369 to 338/301/282 ms (medians of three runs). This harness then gave, in four runs:
  *   1 → 2 workers 1.94×, 1.82×, 1.83×, 1.67× (relative to bare threads 0.99, 0.97, 0.94, 0.88); pool
  *   overhead 0.94, 0.71, 0.93, 0.87 — the last two with the rounds of bench/main.ts, the first two without.
@@ -41,8 +41,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertFiles, ConvertPool, type FileResult } from '../../src/batch/index.js';
-import { convertSync } from '../../src/convert.js';
-import { makeActivityJson } from '../../test/pool/make-activity.js';
+import { convertSync } from '../../src/convert/convert.js';
+import { makeActivityJson } from '../../test/helpers/make-activity.js';
 import { Worker } from 'node:worker_threads';
 import type { BenchGroup } from '../harness.js';
 

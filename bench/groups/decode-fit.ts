@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import FitParser from 'fit-file-parser';
-import { convertSync } from '../../src/convert.js';
+import { convertSync } from '../../src/convert/convert.js';
 import { decodeFit, readFitMessages } from '../../src/decode/fit/index.js';
 import type { BenchGroup } from '../harness.js';
 

@@ -33,8 +33,8 @@ import { SportsLib } from '@sports-alliance/sports-lib';
 import { gpx as toGeoJsonGpx, tcx as toGeoJsonTcx } from '@tmcw/togeojson';
 import { DOMParser } from '@xmldom/xmldom';
 import { SaxesParser } from 'saxes';
-import { convertSync } from '../../src/convert.js';
-import { validate } from '../../src/validate.js';
+import { convertSync } from '../../src/convert/convert.js';
+import { validate } from '../../src/activity-json/validate.js';
 import type { BenchGroup } from '../harness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');

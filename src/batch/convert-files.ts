@@ -3,7 +3,7 @@
  * it is done. Node only (threads and the file system): import it from `runjson/batch`.
  *
  * The main thread plans the batch and hands each worker a path; the worker reads the file, converts it and,
- * with `outDir`, writes the Activity JSON atomically itself (`pool/file-task.ts`, which says why); without
+ * with `outDir`, writes the Activity JSON atomically itself (`file-task.ts`, which says why); without
  * `outDir` the JSON bytes come back by transfer. At most two files per worker are in flight, so memory stays bounded however large the folder. One bad file — corrupt,
  * truncated, not an activity, over a limit, or a worker that dies on it — is one failed result; the batch
  * goes on, and a dead worker is replaced.
@@ -13,10 +13,10 @@ import { relative as relativePath, resolve } from 'node:path';
 import { stat as statCb } from 'node:fs';
 import { promisify } from 'node:util';
 import type { SourceFormat, Warning } from '../core/errors.js';
-import { type ConvertOptions, resolveOptions } from '../options.js';
-import type { TaskError } from '../pool/convert-task.js';
-import { type FileTask, type FileTaskResult, convertFileTask, outputPaths } from '../pool/file-task.js';
-import { ConvertPool, MAX_FILES_PER_MESSAGE } from '../pool/pool.js';
+import { type ConvertOptions, resolveOptions } from '../convert/options.js';
+import type { TaskError } from './convert-task.js';
+import { type FileTask, type FileTaskResult, convertFileTask, outputPaths } from './file-task.js';
+import { ConvertPool, MAX_FILES_PER_MESSAGE } from './pool.js';
 import { type PlannedFile, planFiles } from './plan.js';
 import { type JournalEntry, ResumeJournal } from './resume-journal.js';
 import { removeStaleTemps } from './write-atomic.js';
@@ -24,7 +24,7 @@ import { removeStaleTemps } from './write-atomic.js';
 export { outputPaths };
 
 // The callback form, promisified: measured on Node 20 (300 files, page cache warm), `fs/promises` stat
-// kept the main thread busier than the callback form (used only with resume now: see pool/file-task.ts).
+// kept the main thread busier than the callback form (used only with resume now: see file-task.ts).
 const stat = promisify(statCb);
 
 /** What happened to one file. */

@@ -14,6 +14,6 @@ export {
 } from './convert-files.js';
 export { INPUT_NAME, outputStem, type PlannedFile, planFiles } from './plan.js';
 export { removeStaleTemps, writeFileAtomic, writeFilesAtomic } from './write-atomic.js';
-export { ConvertPool, type ConvertPoolOptions } from '../pool/pool.js';
-export { convertTask, type ConvertTask, type TaskActivity, type TaskError, type TaskResult } from '../pool/convert-task.js';
-export { convertFileTask, type FileBatch, type FileTask, type FileTaskResult } from '../pool/file-task.js';
+export { ConvertPool, type ConvertPoolOptions } from './pool.js';
+export { convertTask, type ConvertTask, type TaskActivity, type TaskError, type TaskResult } from './convert-task.js';
+export { convertFileTask, type FileBatch, type FileTask, type FileTaskResult } from './file-task.js';

@@ -17,7 +17,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { TaskError } from '../pool/convert-task.js';
+import type { TaskError } from './convert-task.js';
 
 /** One file of a batch. */
 export interface PlannedFile {

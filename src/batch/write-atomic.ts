@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 
 // Callback form: less main-thread time per file than fs/promises' writeFile (measured, see convert-files.ts).
 const writeFile = promisify(writeFileCb);
-// `.runjson-<pid>-<n>.tmp` here, `.runjson-<pid>-<n>-<k>.tmp` from the workers (pool/file-task.ts).
+// `.runjson-<pid>-<n>.tmp` here, `.runjson-<pid>-<n>-<k>.tmp` from the workers (file-task.ts).
 const TEMP_NAME = /^\.runjson-(\d+)-\d+(?:-\d+)?\.tmp$/;
 let counter = 0;
 

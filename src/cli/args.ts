@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEVICE_TYPES, HOW_FELT, TERRAINS, WEATHER_TYPES } from '../core/activity.js';
-import type { ConvertOptions, Limits } from '../options.js';
+import type { ConvertOptions, Limits } from '../convert/options.js';
 
 /** A usage error: the command line is wrong (exit code 2). */
 export class UsageError extends Error {

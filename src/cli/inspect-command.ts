@@ -1,6 +1,6 @@
 /** `runjson inspect FILE`: a human summary of each activity of a file. */
 import { readFile } from 'node:fs/promises';
-import { convertSync, type ConvertedActivity } from '../convert.js';
+import { convertSync, type ConvertedActivity } from '../convert/convert.js';
 import type { Activity } from '../core/activity.js';
 import { ConvertError, type Warning } from '../core/errors.js';
 import { splits, type SplitUnit } from '../core/splits.js';

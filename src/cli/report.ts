@@ -13,7 +13,7 @@
  * ```
  */
 import type { FileResult } from '../batch/convert-files.js';
-import type { ConvertOptions } from '../options.js';
+import type { ConvertOptions } from '../convert/options.js';
 import type { BatchTotals } from './progress.js';
 
 /** Version of the report layout. */

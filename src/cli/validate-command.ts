@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { planFiles } from '../batch/plan.js';
 import { gunzipSync } from 'node:zlib';
-import { type Problem, validate } from '../validate.js';
+import { type Problem, validate } from '../activity-json/validate.js';
 import { parse, UsageError } from './args.js';
 import { HELP } from './help.js';
 import { type CliIo, plural } from './io.js';

@@ -6,7 +6,7 @@
  */
 import type { Activity } from '../core/activity.js';
 import type { Report } from '../core/errors.js';
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../convert/options.js';
 
 /** What a decoder is given. */
 export interface DecodeContext {

@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertSync } from '../../src/convert.js';
+import { convertSync } from '../../src/convert/convert.js';
 import { ConvertError } from '../../src/core/errors.js';
-import { validate } from '../../src/validate.js';
+import { validate } from '../../src/activity-json/validate.js';
 import { CORPUS, FIXTURES, HAS_CORPUS } from '../helpers/paths.js';
-import { makeActivityJson } from '../pool/make-activity.js';
-import { requireBuild, runBuilt } from './built.js';
+import { makeActivityJson } from '../helpers/make-activity.js';
+import { requireBuild, runBuilt } from '../helpers/built.js';
 
 interface Expected {
   status: 'converted' | 'skipped' | 'failed';

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { ROOT } from '../helpers/paths.js';
-import { MAIN, requireBuild } from './built.js';
+import { MAIN, requireBuild } from '../helpers/built.js';
 
 beforeAll(requireBuild);
 

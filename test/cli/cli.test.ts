@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertSync } from '../../src/convert.js';
-import { validate } from '../../src/validate.js';
-import { makeActivity, makeActivityJson } from '../pool/make-activity.js';
-import { runCli } from './io.js';
+import { convertSync } from '../../src/convert/convert.js';
+import { validate } from '../../src/activity-json/validate.js';
+import { makeActivity, makeActivityJson } from '../helpers/make-activity.js';
+import { runCli } from '../helpers/cli-io.js';
 
 let dir: string;
 const p = (name: string): string => join(dir, name);

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertSync } from '../../src/convert.js';
+import { convertSync } from '../../src/convert/convert.js';
 import { ConvertError } from '../../src/core/errors.js';
-import { validate } from '../../src/validate.js';
+import { validate } from '../../src/activity-json/validate.js';
 import { FIXTURES, ROOT, readBytes } from '../helpers/paths.js';
-import { MAIN, requireBuild, runBuilt } from './built.js';
+import { MAIN, requireBuild, runBuilt } from '../helpers/built.js';
 
 const FENIX = join(FIXTURES, 'fit', 'fenix2-run.fit');
 

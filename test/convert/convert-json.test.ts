@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { convert, convertSync, ConvertSession } from '../../src/convert.js';
+import { convert, convertSync, ConvertSession } from '../../src/convert/convert.js';
 import { ConvertError } from '../../src/core/errors.js';
 import { geodesicDistanceExact } from '../../src/core/geodesic.js';
 import { toActivityJson } from '../../src/encode/json/to-activity-json.js';
-import { validate } from '../../src/validate.js';
+import { validate } from '../../src/activity-json/validate.js';
 import { generateRun } from '../helpers/generate.js';
 import { FIXTURES, readBytes } from '../helpers/paths.js';
 import { join } from 'node:path';

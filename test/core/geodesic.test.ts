@@ -61,7 +61,10 @@ describe('geodesic distance (WGS-84)', () => {
         (lat, lon, az, metres) => {
           const [lat2, lon2] = hop(lat, lon, az, metres);
           const d = geodesicDistance(lat, lon, lat2, lon2);
-          expect(Math.abs(d - geodesicDistanceExact(lat, lon, lat2, lon2))).toBeLessThan(1e-7);
+          // A hop across the antimeridian (lon2 wrapped to the other sign) goes through Vincenty, by design
+          // (next test): only its 0.1 mm bound holds there (seed 199425558 found one, 1.5e-7 m off Karney).
+          const crosses = Math.abs(lon2 - lon) > 180;
+          expect(Math.abs(d - geodesicDistanceExact(lat, lon, lat2, lon2))).toBeLessThan(crosses ? 1e-4 : 1e-7);
           expect(Math.abs(d - vincentyDistance(lat, lon, lat2, lon2))).toBeLessThan(1e-4);
         },
       ),

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { ConvertError } from '../../src/core/errors.js';
-import { convertSync, ConvertSession } from '../../src/convert.js';
-import type { ConvertOptions } from '../../src/options.js';
+import { convertSync, ConvertSession } from '../../src/convert/convert.js';
+import type { ConvertOptions } from '../../src/convert/options.js';
 
 type Outcome = { ok: true; json: string[]; warnings: string } | { ok: false; code: string };
 

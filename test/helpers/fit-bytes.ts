@@ -2,7 +2,7 @@
  * Pieces of FIT files written by hand, for tests that need what `@garmin/fitsdk`'s Encoder cannot write
  * (big-endian definitions, definitions repeated or alternating, unknown fields).
  */
-import { crc16Bytewise } from '../../src/decode/fit/crc.js';
+import { crc16Bytewise } from '../../src/fit/crc.js';
 
 /** The `size` bytes of the unsigned integer `v`, little-endian, or big-endian when `big` (for sizes over 1). */
 export function intBytes(v: number, size: number, big: boolean): number[] {

@@ -13,22 +13,20 @@
 import { ConvertError, ErrorCode } from '../../core/errors.js';
 import type { FitSink } from './fit-reader.js';
 import { HrMessages } from './hr-merge.js';
+import { FIT_EPOCH_S, Mesg, profileComponents } from '../../fit/profile.js';
 import {
   ActivitySlots as A,
   DeviceInfoSlots as D,
   EventSlots as E,
   FileCreatorSlots as FC,
   FileIdSlots as F,
-  FIT_EPOCH_S,
   LapSlots as L,
-  Mesg,
-  profileComponents,
   RecordScale,
   RecordSlots as R,
   SessionSlots as S,
   SportSlots as SP,
   UserProfileSlots as U,
-} from './profile.js';
+} from './message-specs.js';
 
 /** A session message (times in epoch ms, NaN when absent). */
 export interface FitSession {

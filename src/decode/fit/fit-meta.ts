@@ -7,7 +7,7 @@
 import type { DeviceType, Terrain } from '../../core/activity.js';
 import { isPlausibleOffset } from '../../core/time.js';
 import type { FitMessages } from './fit-messages.js';
-import { enumName } from './profile.js';
+import { enumName } from '../../fit/profile.js';
 
 /**
  * Manufacturers whose FIT files come from a dedicated device (watch, bike computer, rowing instrument):

@@ -15,9 +15,10 @@
  * Spec: https://developer.garmin.com/fit/protocol/
  */
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
-import { crc16 } from './crc.js';
+import { crc16 } from '../../fit/crc.js';
 import { type CompiledPlan, compilePlan, type PlanOps, planCompilation } from './plan-compiler.js';
-import { FieldKind, MAX_SLOTS, Mesg, type MessageSpec, specOf } from './profile.js';
+import { Mesg } from '../../fit/profile.js';
+import { FieldKind, MAX_SLOTS, type MessageSpec, specOf } from './message-specs.js';
 
 /** Receives the decoded messages the semantic layer wants. */
 export interface FitSink {

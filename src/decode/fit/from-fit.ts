@@ -20,7 +20,7 @@ import type { SeriesKey } from '../../core/series.js';
 import { fileMeta, terrainOf } from './fit-meta.js';
 import type { FitLap, FitMessages, RecordColumns } from './fit-messages.js';
 import { mergeHrMessages } from './hr-merge.js';
-import { enumName, enumValue } from './profile.js';
+import { enumName, enumValue } from '../../fit/profile.js';
 
 const FILE_ACTIVITY = enumValue('file', 'activity');
 const TRIGGER_DISTANCE = enumValue('lapTrigger', 'distance');

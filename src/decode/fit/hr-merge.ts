@@ -39,7 +39,8 @@
  */
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
 import type { RecordColumns } from './fit-messages.js';
-import { FIT_EPOCH_S, HrSlots as H, profileComponents, profileField } from './profile.js';
+import { FIT_EPOCH_S, profileComponents, profileField } from '../../fit/profile.js';
+import { HrSlots as H } from './message-specs.js';
 
 const EVENT_SCALE = profileField('hr', 'eventTimestamp').scale;
 const FRACTION_SCALE = profileField('hr', 'fractionalTimestamp').scale;

@@ -7,7 +7,7 @@
  */
 import type { Activity } from '../../core/activity.js';
 import { Report } from '../../core/errors.js';
-import { type ConvertOptions, resolveOptions } from '../../options.js';
+import { type ConvertOptions, resolveOptions } from '../../convert/options.js';
 import type { DecodeContext, DecoderFactory, PushDecoder } from '../decoder.js';
 import { FitMessages } from './fit-messages.js';
 import { FitReader } from './fit-reader.js';

@@ -16,7 +16,7 @@ import { ConvertError, ErrorCode } from '../../core/errors.js';
 import type { DecodeContext } from '../decoder.js';
 import { deviceTypeOf } from '../xml/device.js';
 import { TextValues } from '../xml/numbers.js';
-import { type SampleCounter, TrackWriter } from '../xml/track-writer.js';
+import { type SampleCounter, TrackWriter } from '../xml/track-collector.js';
 import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
 
 const GPX = 1;

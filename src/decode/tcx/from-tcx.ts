@@ -14,7 +14,7 @@ import type { DecodeContext } from '../decoder.js';
 import { ConvertError, ErrorCode } from '../../core/errors.js';
 import { parseNumber, TextValues } from '../xml/numbers.js';
 import { deviceTypeOf } from '../xml/device.js';
-import { type SampleCounter, TrackWriter } from '../xml/track-writer.js';
+import { type SampleCounter, TrackWriter } from '../xml/track-collector.js';
 import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
 
 // Element ids: the index of the local name in NAMES.

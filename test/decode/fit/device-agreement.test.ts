@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../../src/core/summary.js';
 import { decodeFit, readFitMessages } from '../../../src/decode/fit/index.js';
-import { enumName } from '../../../src/decode/fit/profile.js';
+import { enumName } from '../../../src/fit/profile.js';
 import { CORPUS, FIXTURES, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';
 
 /** Sessions whose summary does not agree with the device, and why (file#session → reason). */

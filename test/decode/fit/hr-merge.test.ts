@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Report } from '../../../src/core/errors.js';
 import { createFitDecoder, decodeFit, readFitMessages } from '../../../src/decode/fit/index.js';
 import { mergeHrMessages } from '../../../src/decode/fit/hr-merge.js';
-import { resolveOptions } from '../../../src/options.js';
+import { resolveOptions } from '../../../src/convert/options.js';
 import { fitFile as handMadeFile, intBytes } from '../../helpers/fit-bytes.js';
 import { CORPUS, FIXTURES, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';
 

@@ -5,7 +5,7 @@
  */
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSync, type ConvertResult } from '../../../src/convert.js';
+import { convertSync, type ConvertResult } from '../../../src/convert/convert.js';
 import { ConvertError } from '../../../src/core/errors.js';
 import { decoderContract } from '../../helpers/contract.js';
 import { CORPUS, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, listFiles } from '../../helpers/paths.js';
-import { goldenOutcome, goldenPath } from './golden.js';
+import { goldenOutcome, goldenPath } from '../../helpers/golden.js';
 
 const files = [...listFiles(FIXTURES, 'tcx', '.tcx'), ...listFiles(FIXTURES, 'gpx', '.gpx')];
 

@@ -1,7 +1,7 @@
 /** The gap rule, the cadence rule, sports and device types, on the project's own fixtures. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSync } from '../../../src/convert.js';
+import { convertSync } from '../../../src/convert/convert.js';
 import { Report } from '../../../src/core/errors.js';
 import { gpxSport } from '../../../src/decode/gpx/from-gpx.js';
 import { tcxSport } from '../../../src/decode/tcx/from-tcx.js';

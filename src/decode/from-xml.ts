@@ -2,10 +2,10 @@
  * XML decoder entry point: TCX or GPX, decided while streaming from the root element's local name
  * (`TrainingCenterDatabase` → TCX, `gpx` → GPX); any other XML is `unknown-format`.
  */
-import { GpxHandler } from '../gpx/from-gpx.js';
-import { TcxHandler } from '../tcx/from-tcx.js';
-import type { DecodeContext, DecoderFactory, PushDecoder } from '../decoder.js';
-import { type XmlHandler, type XmlPosition, XmlReader } from './xml-reader.js';
+import { GpxHandler } from './gpx/from-gpx.js';
+import { TcxHandler } from './tcx/from-tcx.js';
+import type { DecodeContext, DecoderFactory, PushDecoder } from './decoder.js';
+import { type XmlHandler, type XmlPosition, XmlReader } from './xml/xml-reader.js';
 
 /** Picks the format handler for a root element, or null. */
 export function selectXmlHandler(ctx: DecodeContext, root: string, where: () => XmlPosition): XmlHandler | null {

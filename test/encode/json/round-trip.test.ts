@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Activity } from '../../src/core/activity.js';
-import { Report } from '../../src/core/errors.js';
-import { fromActivityJsonText } from '../../src/decode/json/from-activity-json.js';
-import { toActivityJson, toActivityJsonBytes } from '../../src/encode/json/to-activity-json.js';
-import { validate } from '../../src/validate.js';
-import { activityArb } from '../helpers/arbitrary.js';
+import type { Activity } from '../../../src/core/activity.js';
+import { Report } from '../../../src/core/errors.js';
+import { fromActivityJsonText } from '../../../src/decode/json/from-activity-json.js';
+import { toActivityJson, toActivityJsonBytes } from '../../../src/encode/json/to-activity-json.js';
+import { validate } from '../../../src/activity-json/validate.js';
+import { activityArb } from '../../helpers/arbitrary.js';
 
 function read(text: string): Activity {
   const report = new Report();

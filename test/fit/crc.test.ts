@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CRC_WASM } from '../../../src/decode/fit/crc-wasm.js';
-import { crc16, crc16Bytewise, crc16Js, crcInWasm } from '../../../src/decode/fit/crc.js';
+import { CRC_WASM } from '../../src/fit/crc-wasm.js';
+import { crc16, crc16Bytewise, crc16Js, crcInWasm } from '../../src/fit/crc.js';
 
 describe('FIT CRC-16', () => {
   it('the sliced CRC equals the byte-at-a-time CRC for any bytes, range and start value', () => {
@@ -37,8 +37,8 @@ describe('FIT CRC-16', () => {
 
   it('the module in crc-wasm.ts is what crc.wat assembles to', async () => {
     // @ts-expect-error: a plain .mjs script without types
-    const { assemble } = (await import('../../../scripts/build-crc-wasm.mjs')) as { assemble: () => Promise<Uint8Array> };
+    const { assemble } = (await import('../../scripts/build-crc-wasm.mjs')) as { assemble: () => Promise<Uint8Array> };
     expect(Array.from(await assemble())).toEqual(Array.from(CRC_WASM));
-    expect(readFileSync(new URL('../../../src/decode/fit/crc.wat', import.meta.url), 'utf8')).toContain('(func (export "crc")');
+    expect(readFileSync(new URL('../../src/fit/crc.wat', import.meta.url), 'utf8')).toContain('(func (export "crc")');
   });
 });

@@ -4,9 +4,9 @@
  * `golden.test.ts`.
  */
 import { basename, dirname, join } from 'node:path';
-import { convertSync } from '../../../src/convert.js';
-import { ConvertError } from '../../../src/core/errors.js';
-import { readBytes } from '../../helpers/paths.js';
+import { convertSync } from '../../src/convert/convert.js';
+import { ConvertError } from '../../src/core/errors.js';
+import { readBytes } from './paths.js';
 
 /** What a fixture converts to (JSON-safe). */
 export type GoldenOutcome =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validate } from '../../src/validate.js';
+import { validate } from '../../src/activity-json/validate.js';
 
 /** A small valid document; each test breaks one rule. */
 function doc(): Record<string, unknown> {

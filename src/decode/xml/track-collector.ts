@@ -9,7 +9,7 @@ import { ActivityBuilder } from '../../core/builder.js';
 import { deriveDuration } from '../../core/duration.js';
 import { ConvertError, ErrorCode, Report } from '../../core/errors.js';
 import { lapsFromSource } from '../../core/laps.js';
-import type { ResolvedOptions } from '../../options.js';
+import type { ResolvedOptions } from '../../convert/options.js';
 import { DEFAULT_PAUSE_GAP_S, type PauseWindow, cadenceLegs, gapPauses } from './track-rules.js';
 
 /** Samples appended across every activity of one input (for `limits.maxSamples`). */

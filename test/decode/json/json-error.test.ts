@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonErrorOffset } from '../../src/decode/json/json-error.js';
+import { jsonErrorOffset } from '../../../src/decode/json/json-error.js';
 
 describe('jsonErrorOffset', () => {
   it('is -1 exactly when JSON.parse accepts the text', () => {

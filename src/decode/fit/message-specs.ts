@@ -1,16 +1,10 @@
 /**
- * The part of the FIT profile runjson reads, built at run time from `@garmin/fitsdk`'s exported `Profile`
- * (field numbers, base types, scales, offsets, enum names). Nothing of the SDK's generated tables is copied
- * into this source: its licence does not allow sublicensing them, so we name the fields we want and look
- * everything else up when the module loads.
- *
- * Each wanted message gets a {@link MessageSpec}: field number → slot in a small `Float64Array` the reader
+ * What the FIT decoder reads of each message: field number → slot in a small `Float64Array` the reader
  * fills per message (slot 0 is always the `timestamp`, field 253), so the semantic layer reads
- * `vals[R.heartRate]` and never looks a field up by name.
- *
- * Spec: https://developer.garmin.com/fit/protocol/ (messages and fields: the SDK's Profile).
+ * `vals[R.heartRate]` and never looks a field up by name. Field numbers come from the profile
+ * (`src/fit/profile.ts`).
  */
-import { Profile } from '@garmin/fitsdk';
+import { messageNamed, profileField } from '../../fit/profile.js';
 
 /** How the reader stores a field. */
 export const FieldKind = {
@@ -43,68 +37,7 @@ export interface MessageSpec {
   readonly wanted: boolean;
 }
 
-interface ProfileField {
-  num: number;
-  name: string;
-  type: string;
-  baseType: string;
-  scale: number | number[];
-  offset: number | number[];
-}
-interface ProfileMessage {
-  num: number;
-  name: string;
-  fields: Record<string, ProfileField>;
-}
-const messages = Profile.messages as unknown as Record<string, ProfileMessage>;
-const types = Profile.types as unknown as Record<string, Record<string, string>>;
-
-function messageNamed(name: string): ProfileMessage {
-  for (const key in messages) if (messages[key].name === name) return messages[key];
-  throw new Error(`FIT profile has no message '${name}'`);
-}
-
-/** The profile's definition of `message.field` (camelCase names, as the SDK spells them). */
-export function profileField(message: string, field: string): { num: number; scale: number; offset: number } {
-  const m = messageNamed(message);
-  for (const key in m.fields) {
-    const f = m.fields[key];
-    if (f.name !== field) continue;
-    const scale = Array.isArray(f.scale) ? f.scale[0] : f.scale;
-    const offset = Array.isArray(f.offset) ? f.offset[0] : f.offset;
-    return { num: f.num, scale, offset };
-  }
-  throw new Error(`FIT profile has no field '${message}.${field}'`);
-}
-
-/** The components a field expands into (bit widths and the component scales), from the profile. */
-export function profileComponents(message: string, field: string): { bits: number[]; scale: number[] } {
-  const m = messageNamed(message);
-  for (const key in m.fields) {
-    const f = m.fields[key] as ProfileField & { bits: number[] };
-    if (f.name === field) return { bits: [...f.bits], scale: Array.isArray(f.scale) ? [...f.scale] : [f.scale] };
-  }
-  throw new Error(`FIT profile has no field '${message}.${field}'`);
-}
-
-/** Value of enum `type` named `name` (e.g. `enumValue('lapTrigger', 'distance')` → 2). */
-export function enumValue(type: string, name: string): number {
-  const t = types[type];
-  for (const k in t) if (t[k] === name) return Number(k);
-  throw new Error(`FIT profile has no value '${type}.${name}'`);
-}
-
-/** Name of enum value `value` of `type` in the FIT snake_case spelling (`fitness_equipment`), or null. */
-export function enumName(type: string, value: number): string | null {
-  if (value !== value) return null;
-  const name = types[type]?.[String(value)];
-  return name === undefined ? null : snake(name);
-}
-
-function snake(camel: string): string {
-  return camel.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
-}
-
+/** Slot numbers of a message's fields, by name. */
 type Slots<T extends readonly string[]> = { readonly [K in T[number]]: number };
 
 function slotsOf<const T extends readonly string[]>(fields: T): Slots<T> {
@@ -139,22 +72,6 @@ function define<const T extends readonly ['timestamp', ...string[]]>(
   specs[m.num] = { global: m.num, slotOf, kindOf, slots: fields.length, wanted: true };
   return slotsOf(fields);
 }
-
-/** Global message numbers runjson reads. */
-export const Mesg = {
-  FileId: messageNamed('fileId').num,
-  UserProfile: messageNamed('userProfile').num,
-  Sport: messageNamed('sport').num,
-  Session: messageNamed('session').num,
-  Lap: messageNamed('lap').num,
-  Record: messageNamed('record').num,
-  Event: messageNamed('event').num,
-  DeviceInfo: messageNamed('deviceInfo').num,
-  Activity: messageNamed('activity').num,
-  FileCreator: messageNamed('fileCreator').num,
-  FieldDescription: messageNamed('fieldDescription').num,
-  Hr: messageNamed('hr').num,
-} as const;
 
 // Slot tables, one per wanted message (the order is the slot number; `timestamp` first).
 export const FileIdSlots = define('fileId', ['timestamp', 'type', 'manufacturer', 'product', 'serialNumber', 'timeCreated', 'productName'], ['productName']);
@@ -209,5 +126,3 @@ export const RecordScale = {
   fractionalCadence: profileField('record', 'fractionalCadence'),
 } as const;
 
-/** FIT epoch (1989-12-31T00:00:00Z) in Unix seconds. */
-export const FIT_EPOCH_S = 631065600;

@@ -15,8 +15,8 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SourceFormat, Warning } from '../core/errors.js';
-import type { ConvertOptions } from '../options.js';
-import { type ConvertResult, convertSync } from '../convert.js';
+import type { ConvertOptions } from '../convert/options.js';
+import { type ConvertResult, convertSync } from '../convert/convert.js';
 import { type TaskError, toTaskError } from './convert-task.js';
 
 /** What a worker is given for one file. */

@@ -4,7 +4,7 @@
 // all are recognised; in a message of several files, the first marked file decides the worker's fate.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import convert from '../../dist/pool/worker.js';
+import convert from '../../dist/batch/worker.js';
 
 export default function crashOrConvert(task) {
   if ('files' in task) {

@@ -1,7 +1,7 @@
 /**
  * The Activity JSON document (spec `activity-json.md`), as a TypeScript type.
  */
-import type { DeviceType, HeartRateRecovery, HowFelt, LapType, Song, Terrain, WeatherType } from './core/activity.js';
+import type { DeviceType, HeartRateRecovery, HowFelt, LapType, Song, Terrain, WeatherType } from '../core/activity.js';
 
 /** Recording keys of Activity JSON (spec §3). */
 export const RECORDING_KEYS = [

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../../src/encode/json/byte-writer.js';
+import { ByteWriter } from '../../../src/encode/json/byte-writer.js';
 
 function writeColumn(values: number[]): string {
   const w = new ByteWriter(4);

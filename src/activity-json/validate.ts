@@ -2,9 +2,9 @@
  * `validate(doc)`: every rule of the spec's §7 (and the enums of §2), checked on an Activity JSON document
  * — ours before we emit it, or anyone's. Returns a list of typed problems; an empty list means valid.
  */
-import { DEVICE_TYPES, HOW_FELT, LAP_TYPES, TERRAINS, WEATHER_TYPES } from './core/activity.js';
-import { parseLocalTime } from './core/time.js';
-import { RECORDING_KEYS } from './activity-json.js';
+import { DEVICE_TYPES, HOW_FELT, LAP_TYPES, TERRAINS, WEATHER_TYPES } from '../core/activity.js';
+import { parseLocalTime } from '../core/time.js';
+import { RECORDING_KEYS } from './types.js';
 
 /** Stable codes of validation problems. */
 export const ProblemCode = {

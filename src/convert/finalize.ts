@@ -2,10 +2,10 @@
  * What happens to every decoded activity, whatever its format: the sport filter, options, the local
  * time zone, distance from positions when the source has none, and the checks before emitting.
  */
-import type { Activity } from './core/activity.js';
-import { ConvertError, ErrorCode, type Report, type SourceFormat } from './core/errors.js';
-import { distanceFromPositions } from './core/geodesic.js';
-import { zoneAt, zoneOffset } from './core/time.js';
+import type { Activity } from '../core/activity.js';
+import { ConvertError, ErrorCode, type Report, type SourceFormat } from '../core/errors.js';
+import { distanceFromPositions } from '../core/geodesic.js';
+import { zoneAt, zoneOffset } from '../core/time.js';
 import type { ResolvedOptions } from './options.js';
 
 /** Longest `notes` Activity JSON allows (spec §2). */

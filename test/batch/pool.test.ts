@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Batch from '../../src/batch/index.js';
-import { convertSync } from '../../src/convert.js';
-import { MAX_FILES_PER_MESSAGE } from '../../src/pool/pool.js';
-import { CRASH_WORKER, loadBatch } from './batch-lib.js';
-import { makeActivityJson } from './make-activity.js';
+import { convertSync } from '../../src/convert/convert.js';
+import { MAX_FILES_PER_MESSAGE } from '../../src/batch/pool.js';
+import { CRASH_WORKER, loadBatch } from '../helpers/batch-lib.js';
+import { makeActivityJson } from '../helpers/make-activity.js';
 
 let batch: typeof Batch;
 let dir: string;

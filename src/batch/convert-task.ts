@@ -6,9 +6,9 @@
  * Failures come back as values, not exceptions: a structured clone of a thrown error across the worker
  * boundary loses `code` and the position, and a value is cheaper than an exception anyway.
  */
-import { convertSync } from '../convert.js';
+import { convertSync } from '../convert/convert.js';
 import { ConvertError, type SourceFormat, type Warning } from '../core/errors.js';
-import type { ConvertOptions } from '../options.js';
+import type { ConvertOptions } from '../convert/options.js';
 
 /** What a worker is given. `bytes` is moved (transferred), not copied. */
 export interface ConvertTask {

@@ -19,7 +19,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { ConvertOptions } from '../options.js';
+import type { ConvertOptions } from '../convert/options.js';
 import type { ConvertTask, TaskError, TaskResult } from './convert-task.js';
 import { type FileBatch, type FileTask, type FileTaskResult, newFileTaskResult, removeTaskTemps } from './file-task.js';
 

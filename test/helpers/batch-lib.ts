@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Batch from '../../src/batch/index.js';
-import { requireBuild } from '../cli/built.js';
-import { ROOT } from '../helpers/paths.js';
+import { requireBuild } from './built.js';
+import { ROOT } from './paths.js';
 
 /** Imports `dist/batch/index.js`. */
 export async function loadBatch(): Promise<typeof Batch> {
@@ -12,4 +12,4 @@ export async function loadBatch(): Promise<typeof Batch> {
 }
 
 /** The crashing test worker. */
-export const CRASH_WORKER = pathToFileURL(join(ROOT, 'test', 'pool', 'crash-worker.mjs'));
+export const CRASH_WORKER = pathToFileURL(join(ROOT, 'test', 'helpers', 'crash-worker.mjs'));

@@ -1,8 +1,8 @@
 /**
  * Conversion options, with their documented defaults.
  */
-import type { DeviceType, HowFelt, Song, Terrain, WeatherType } from './core/activity.js';
-import type { SourceFormat } from './core/errors.js';
+import type { DeviceType, HowFelt, Song, Terrain, WeatherType } from '../core/activity.js';
+import type { SourceFormat } from '../core/errors.js';
 
 /** Caps on what untrusted input may make runjson allocate. Each has a safe default. */
 export interface Limits {

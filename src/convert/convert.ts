@@ -6,19 +6,19 @@
  * format is sniffed from the first bytes, gzip is undone on the fly, the format's push decoder appends
  * samples into the columnar core, and `finalize` applies the sport filter, options and time zone.
  */
-import type { Activity } from './core/activity.js';
-import { ConvertError, ErrorCode, Report, type SourceFormat, type Warning } from './core/errors.js';
-import { type Summary, summarize } from './core/summary.js';
-import type { DecodeContext, PushDecoder } from './decode/decoder.js';
-import { createFitDecoder } from './decode/fit/index.js';
-import { createJsonDecoder } from './decode/json/from-activity-json.js';
-import { SNIFF_BYTES, sniff } from './decode/sniff.js';
-import { createXmlDecoder } from './decode/xml/index.js';
-import { toActivityJson, toActivityJsonBytes, withActivityJsonBytes } from './encode/json/to-activity-json.js';
+import type { Activity } from '../core/activity.js';
+import { ConvertError, ErrorCode, Report, type SourceFormat, type Warning } from '../core/errors.js';
+import { type Summary, summarize } from '../core/summary.js';
+import type { DecodeContext, PushDecoder } from '../decode/decoder.js';
+import { createFitDecoder } from '../decode/fit/index.js';
+import { createJsonDecoder } from '../decode/json/from-activity-json.js';
+import { SNIFF_BYTES, sniff } from './sniff.js';
+import { createXmlDecoder } from '../decode/from-xml.js';
+import { toActivityJson, toActivityJsonBytes, withActivityJsonBytes } from '../encode/json/to-activity-json.js';
 import { finalizeActivities } from './finalize.js';
-import type { ActivityJson } from './activity-json.js';
+import type { ActivityJson } from '../activity-json/types.js';
 import { type ConvertOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { zoneOffset } from './core/time.js';
+import { zoneOffset } from '../core/time.js';
 
 /** One converted activity. */
 export interface ConvertedActivity {

@@ -2,14 +2,14 @@
 import { type SpawnOptions, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/paths.js';
+import { ROOT } from './paths.js';
 
 /** The built executable. */
 export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 
 /** Throws a clear message when the build is missing (`npm test` builds first; else run `npm run build`). */
 export function requireBuild(): void {
-  if (!existsSync(MAIN) || !existsSync(join(ROOT, 'dist', 'pool', 'worker.js'))) {
+  if (!existsSync(MAIN) || !existsSync(join(ROOT, 'dist', 'batch', 'worker.js'))) {
     throw new Error('dist/ is missing: run `npm run build` before these tests (npm test does it)');
   }
 }
