@@ -2,8 +2,9 @@
  * Peak memory of one streamed conversion, for the memory scripts (gpx-memory.ts, fit-memory.ts): the
  * chunks are pushed into a ConvertSession as they are generated, so the input is never held whole.
  */
-import { ConvertSession, type ConvertResult } from '../src/convert/convert.js';
 import type { ConvertOptions } from '../src/convert/options.js';
+import { ConvertSession } from '../src/index.js';
+import type { ConvertResult } from '../src/convert/result.js';
 
 export interface StreamPeak {
   /** Input bytes pushed. */

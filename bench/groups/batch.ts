@@ -41,7 +41,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertFiles, ConvertPool, type FileResult } from '../../src/batch/index.js';
-import { convertSync } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import { makeActivityJson } from '../../test/helpers/make-activity.js';
 import { Worker } from 'node:worker_threads';
 import type { BenchGroup } from '../harness.js';

@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import FitParser from 'fit-file-parser';
-import { convertSync } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import { decodeFit, readFitMessages } from '../../src/decode/fit/index.js';
 import type { BenchGroup } from '../harness.js';
 
@@ -54,7 +54,7 @@ export async function groups(): Promise<BenchGroup[]> {
 
   const columns = (): number => {
     let n = 0;
-    for (const f of files) for (const a of decodeFit(f.bytes, { sports: 'all' })) n += a.length;
+    for (const f of files) for (const a of decodeFit(f.bytes)) n += a.length;
     return n;
   };
   const json = (): number => {

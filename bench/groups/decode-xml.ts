@@ -33,7 +33,7 @@ import { SportsLib } from '@sports-alliance/sports-lib';
 import { gpx as toGeoJsonGpx, tcx as toGeoJsonTcx } from '@tmcw/togeojson';
 import { DOMParser } from '@xmldom/xmldom';
 import { SaxesParser } from 'saxes';
-import { convertSync } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import { validate } from '../../src/activity-json/validate.js';
 import type { BenchGroup } from '../harness.js';
 

@@ -1,34 +1,37 @@
 /**
- * The Activity JSON document (spec `activity-json.md`), as a TypeScript type.
+ * The Activity JSON document (spec `activity-json.md`), as TypeScript types.
  */
-import type { DeviceType, HeartRateRecovery, HowFelt, LapType, Song, Terrain, WeatherType } from '../core/activity.js';
+import type { DeviceType, HowFelt, LapType, RecordingKey, Terrain, WeatherType } from './vocabulary.js';
 
-/** Recording keys of Activity JSON (spec §3). */
-export const RECORDING_KEYS = [
-  'clock',
-  'duration',
-  'distance',
-  'latitude',
-  'longitude',
-  'elevation',
-  'heartRate',
-  'cadence',
-  'temperature',
-  'power',
-] as const;
-/** A recording key. */
-export type RecordingKey = (typeof RECORDING_KEYS)[number];
-
-/** A lap of Activity JSON: by duration (s) or by distance (m). */
+/** A lap of Activity JSON: by duration (s, pauses excluded) or by distance (m). */
 export type ActivityJsonLap =
   | { lapType: LapType; endDuration: number; endDistance?: number }
   | { lapType: LapType; endDistance: number; endDuration?: undefined };
+
+/** A song played during the run (pass-through). */
+export interface Song {
+  album?: string;
+  artist?: string;
+  song?: string;
+  BPM?: number;
+  startClock?: number;
+  endClock?: number;
+}
+
+/** Heart rate logged after the end of the run. */
+export interface HeartRateRecovery {
+  /** Seconds after the run ended. */
+  duration: number;
+  heartRate: number;
+}
 
 /** Smashrun's JSON activity object. */
 export interface ActivityJson {
   externalId?: string;
   startDateTimeLocal: string;
+  /** km: the last distance recording. */
   distance: number;
+  /** Seconds, pauses excluded: the last duration recording. */
   duration: number;
   activityType: 'running';
   notes?: string;

@@ -2,9 +2,8 @@
  * `validate(doc)`: every rule of the spec's §7 (and the enums of §2), checked on an Activity JSON document
  * — ours before we emit it, or anyone's. Returns a list of typed problems; an empty list means valid.
  */
-import { DEVICE_TYPES, HOW_FELT, LAP_TYPES, TERRAINS, WEATHER_TYPES } from '../core/activity.js';
-import { parseLocalTime } from '../core/time.js';
-import { RECORDING_KEYS } from './types.js';
+import { parseLocalTime } from './local-time.js';
+import { DEVICE_TYPES, HOW_FELT, LAP_TYPES, MAX_NOTES, RECORDING_KEYS, TERRAINS, WEATHER_TYPES } from './vocabulary.js';
 
 /** Stable codes of validation problems. */
 export const ProblemCode = {
@@ -100,7 +99,7 @@ export function validate(doc: unknown): Problem[] {
   checkEnum(d.deviceType, DEVICE_TYPES, '/deviceType', add);
   if (d.notes !== undefined && d.notes !== null) {
     if (typeof d.notes !== 'string') add(ProblemCode.WrongType, '/notes', 'notes must be a string');
-    else if (d.notes.length > 800) add(ProblemCode.Notes, '/notes', `notes has ${d.notes.length} characters; at most 800`);
+    else if (d.notes.length > MAX_NOTES) add(ProblemCode.Notes, '/notes', `notes has ${d.notes.length} characters; at most ${MAX_NOTES}`);
   }
   for (const f of ['externalId', 'appVersion'] as const) {
     if (d[f] !== undefined && d[f] !== null && typeof d[f] !== 'string') add(ProblemCode.WrongType, `/${f}`, `${f} must be a string`);

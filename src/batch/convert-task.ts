@@ -6,7 +6,7 @@
  * Failures come back as values, not exceptions: a structured clone of a thrown error across the worker
  * boundary loses `code` and the position, and a value is cheaper than an exception anyway.
  */
-import { convertSync } from '../convert/convert.js';
+import { convertSync } from '../index.js';
 import { ConvertError, type SourceFormat, type Warning } from '../core/errors.js';
 import type { ConvertOptions } from '../convert/options.js';
 

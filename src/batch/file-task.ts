@@ -16,8 +16,9 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renam
 import { dirname, join } from 'node:path';
 import type { SourceFormat, Warning } from '../core/errors.js';
 import type { ConvertOptions } from '../convert/options.js';
-import { type ConvertResult, convertSync } from '../convert/convert.js';
+import { convertSync } from '../index.js';
 import { type TaskError, toTaskError } from './convert-task.js';
+import type { ConvertResult } from '../convert/result.js';
 
 /** What a worker is given for one file. */
 export interface FileTask {

@@ -3,8 +3,9 @@
  * mapping of the converter's flags onto {@link ConvertOptions}.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEVICE_TYPES, HOW_FELT, TERRAINS, WEATHER_TYPES } from '../core/activity.js';
-import type { ConvertOptions, Limits } from '../convert/options.js';
+import type { ConvertOptions } from '../convert/options.js';
+import { DEVICE_TYPES, HOW_FELT, TERRAINS, WEATHER_TYPES } from '../activity-json/vocabulary.js';
+import type { Limits } from '../decode/limits.js';
 
 /** A usage error: the command line is wrong (exit code 2). */
 export class UsageError extends Error {

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { type FileResult, convertFiles, newFileResult } from '../batch/convert-files.js';
 import { writeFileAtomic } from '../batch/write-atomic.js';
-import { convert } from '../convert/convert.js';
+import { convert } from '../index.js';
 import { ConvertError } from '../core/errors.js';
 import type { ConvertOptions } from '../convert/options.js';
 import { toTaskError } from '../batch/convert-task.js';

@@ -1,14 +1,15 @@
 /** `runjson inspect FILE`: a human summary of each activity of a file. */
 import { readFile } from 'node:fs/promises';
-import { convertSync, type ConvertedActivity } from '../convert/convert.js';
+import { convertSync } from '../index.js';
 import type { Activity } from '../core/activity.js';
 import { ConvertError, type Warning } from '../core/errors.js';
 import { splits, type SplitUnit } from '../core/splits.js';
-import { formatLocalTime } from '../core/time.js';
 import { recordingKeys } from '../encode/json/to-activity-json.js';
 import { CONVERTER_FLAGS, converterOptions, oneOf, parse, UsageError } from './args.js';
 import { HELP } from './help.js';
 import { type CliIo, clock, plural } from './io.js';
+import { formatLocalTime } from '../activity-json/local-time.js';
+import type { ConvertedActivity } from '../convert/result.js';
 
 /** Runs `runjson inspect`; returns the exit code. */
 export async function inspectCommand(args: string[], io: CliIo): Promise<number> {

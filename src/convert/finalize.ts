@@ -6,10 +6,8 @@ import type { Activity } from '../core/activity.js';
 import { ConvertError, ErrorCode, type Report, type SourceFormat } from '../core/errors.js';
 import { distanceFromPositions } from '../core/geodesic.js';
 import { zoneAt, zoneOffset } from '../core/time.js';
+import { MAX_NOTES } from '../activity-json/vocabulary.js';
 import type { ResolvedOptions } from './options.js';
-
-/** Longest `notes` Activity JSON allows (spec §2). */
-export const MAX_NOTES = 800;
 
 /**
  * Filters the decoded activities by sport and prepares each for writing. Throws `not-running` when the
@@ -115,12 +113,9 @@ function resolveTimeZone(a: Activity, o: ResolvedOptions, report: Report, where:
     }
   }
   if (o.timeZone !== undefined) {
-    try {
-      a.utcOffset = zoneOffset(o.timeZone, a.startTime);
-      return;
-    } catch (cause) {
-      throw new ConvertError(ErrorCode.Unsupported, `unknown time zone '${o.timeZone}'`, { cause });
-    }
+    // Checked once, by resolveOptions: a zone this runtime knows.
+    a.utcOffset = zoneOffset(o.timeZone, a.startTime);
+    return;
   }
   a.utcOffset = 0;
   report.warn('time-zone-unknown', 'no time zone in the source, no position and no timeZone option: local time is UTC', 1, where);

@@ -1,34 +1,12 @@
 /**
  * Conversion options, with their documented defaults.
  */
-import type { DeviceType, HowFelt, Song, Terrain, WeatherType } from '../core/activity.js';
-import type { SourceFormat } from '../core/errors.js';
-
-/** Caps on what untrusted input may make runjson allocate. Each has a safe default. */
-export interface Limits {
-  /** Largest input, in bytes (after gzip decompression). Default 512 MiB. */
-  maxBytes: number;
-  /** Most samples (records, trackpoints) in one file. Default 10 million. */
-  maxSamples: number;
-  /** Most messages of any kind in one FIT file. Default 50 million. */
-  maxMessages: number;
-  /** Most developer fields defined in one FIT file. Default 1024. */
-  maxDeveloperFields: number;
-  /** Longest string or text node, in characters or bytes. Default 1 MiB. */
-  maxStringLength: number;
-  /** Deepest XML element nesting. Default 64. */
-  maxDepth: number;
-}
-
-/** Default {@link Limits}. */
-export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
-  maxBytes: 512 * 1024 * 1024,
-  maxSamples: 10_000_000,
-  maxMessages: 50_000_000,
-  maxDeveloperFields: 1024,
-  maxStringLength: 1024 * 1024,
-  maxDepth: 64,
-});
+import { ConvertError, ErrorCode, type SourceFormat } from '../core/errors.js';
+import { zoneOffset } from '../core/time.js';
+import { type DecodeOptions, decodeOptions } from '../decode/decoder.js';
+import type { Limits } from '../decode/limits.js';
+import type { DeviceType, HowFelt, Terrain, WeatherType } from '../activity-json/vocabulary.js';
+import type { Song } from '../activity-json/types.js';
 
 /** Options of `convert()`; every field is optional. */
 export interface ConvertOptions {
@@ -77,23 +55,39 @@ export interface ConvertOptions {
   limits?: Partial<Limits>;
 }
 
-/** Options with defaults applied. */
+/** Options with defaults applied and checked (what a conversion runs with). */
 export interface ResolvedOptions extends Omit<ConvertOptions, 'limits'> {
   sports: 'running' | 'all';
   includePower: boolean;
   strict: boolean;
   cadence: 'auto' | 'one-leg' | 'two-leg';
   limits: Limits;
+  /** What the decoders are given (the limits and the rules for what sources leave unsaid). */
+  decode: DecodeOptions;
 }
 
-/** Applies the defaults. */
+/**
+ * Applies the defaults and checks what can be checked before any input is read: the time zone (an
+ * unknown one is refused here, once, with `unsupported`).
+ *
+ * @throws {ConvertError} `unsupported` for a `timeZone` this runtime does not know.
+ */
 export function resolveOptions(options: ConvertOptions = {}): ResolvedOptions {
+  if (options.timeZone !== undefined) {
+    try {
+      zoneOffset(options.timeZone, 0);
+    } catch (cause) {
+      throw new ConvertError(ErrorCode.Unsupported, `unknown time zone '${options.timeZone}'`, { cause });
+    }
+  }
+  const decode = decodeOptions(options);
   return {
     ...options,
     sports: options.sports ?? 'running',
     includePower: options.includePower ?? false,
     strict: options.strict ?? false,
-    cadence: options.cadence ?? 'auto',
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    cadence: decode.cadence,
+    limits: decode.limits,
+    decode,
   };
 }

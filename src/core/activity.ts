@@ -2,13 +2,10 @@
  * The columnar activity: metadata, one typed-array column per series with one entry per recorded sample,
  * and small tables for pauses and laps. No object per sample anywhere.
  */
+import type { HeartRateRecovery, Song } from '../activity-json/types.js';
+import type { DeviceType, HowFelt, LapType, Terrain, WeatherType } from '../activity-json/vocabulary.js';
 import type { SourceFormat } from './errors.js';
 import type { Columns } from './series.js';
-
-/** Lap types of Activity JSON (spec §5). */
-export const LAP_TYPES = ['general', 'interval', 'recovery', 'warmup', 'cooldown'] as const;
-/** A lap type of Activity JSON. */
-export type LapType = (typeof LAP_TYPES)[number];
 
 /** What the source says a lap was (FIT `intensity`, TCX `Intensity`). */
 export const Intensity = {
@@ -23,51 +20,43 @@ export const Intensity = {
 /** One of the {@link Intensity} values. */
 export type Intensity = (typeof Intensity)[keyof typeof Intensity];
 
-/** A lap as Activity JSON sends it: by duration (s, pauses excluded) or by distance (m). */
-export interface Lap {
+/** What ended a lap, as the source says (FIT `lap_trigger`, TCX `TriggerMethod`). */
+export const LapTrigger = {
+  Manual: 'manual',
+  Time: 'time',
+  Distance: 'distance',
+  /** A place: FIT position_start / position_lap / position_waypoint / position_marked, TCX Location. */
+  Position: 'position',
+  HeartRate: 'heart-rate',
+  SessionEnd: 'session-end',
+  FitnessEquipment: 'fitness-equipment',
+  /** The source does not say (Activity JSON, GPX). */
+  Unknown: 'unknown',
+} as const;
+/** One of the {@link LapTrigger} values. */
+export type LapTrigger = (typeof LapTrigger)[keyof typeof LapTrigger];
+
+/** A lap as a decoder knows it: the last sample inside it, and what the source said of it. */
+export interface SourceLap {
+  /** Index of the last sample that belongs to the lap. */
+  endIndex: number;
+  /** What ended the lap; a lap triggered by distance (auto-lap by distance) is sent by distance. */
+  trigger: LapTrigger;
+  intensity: Intensity;
+  /** When the source says the lap started (ms since the epoch), NaN when it does not. */
+  startTime: number;
+}
+
+/**
+ * A lap of an activity: as Activity JSON sends it (`type`, `by`, `end`, spec §5), beside what the source
+ * said of it ({@link SourceLap}), so that formats with richer laps (TCX, FIT) write them as they were.
+ */
+export interface Lap extends SourceLap {
+  /** The Activity JSON lap type, decided over the whole run (see `lapTypes`). */
   type: LapType;
   by: 'duration' | 'distance';
   /** Seconds on the duration timeline when `by` is `duration`; metres when `by` is `distance`. */
   end: number;
-}
-
-/** A lap as a decoder knows it: the last sample inside it, how it was triggered and what it was. */
-export interface SourceLap {
-  /** Index of the last sample that belongs to the lap. */
-  endIndex: number;
-  /** The lap was triggered by distance (auto-lap by distance): it is sent by distance. */
-  byDistance: boolean;
-  intensity: Intensity;
-}
-
-/** Terrains of Activity JSON. */
-export const TERRAINS = ['road', 'trail', 'track', 'treadmill', 'beach', 'snowpack'] as const;
-export type Terrain = (typeof TERRAINS)[number];
-/** `howFelt` values of Activity JSON. */
-export const HOW_FELT = ['unstoppable', 'great', 'soso', 'tired', 'injured'] as const;
-export type HowFelt = (typeof HOW_FELT)[number];
-/** `weatherType` values of Activity JSON. */
-export const WEATHER_TYPES = ['indoor', 'clear', 'cloudy', 'rain', 'storm', 'snow'] as const;
-export type WeatherType = (typeof WEATHER_TYPES)[number];
-/** `deviceType` values of Activity JSON (spec §2, v3: the documented values only). */
-export const DEVICE_TYPES = ['Google', 'Apple', 'RIM', 'Microsoft', 'Symbian', 'Other'] as const;
-export type DeviceType = (typeof DEVICE_TYPES)[number];
-
-/** A song played during the run (pass-through). */
-export interface Song {
-  album?: string;
-  artist?: string;
-  song?: string;
-  BPM?: number;
-  startClock?: number;
-  endClock?: number;
-}
-
-/** Heart rate logged after the end of the run. */
-export interface HeartRateRecovery {
-  /** Seconds after the run ended. */
-  duration: number;
-  heartRate: number;
 }
 
 /** Summary values the source gave for series it does not carry (kept only where no series exists). */

@@ -74,6 +74,17 @@ export class ConvertError extends Error {
   }
 }
 
+/**
+ * Whether `e` is a {@link ConvertError} — also one thrown by another copy of runjson (two versions in one
+ * dependency tree, or a worker's bundle), where `instanceof` says no. Checks the name and a known code.
+ */
+export function isConvertError(e: unknown): e is ConvertError {
+  if (e instanceof ConvertError) return true;
+  if (e === null || typeof e !== 'object') return false;
+  const x = e as { name?: unknown; code?: unknown };
+  return x.name === 'ConvertError' && typeof x.code === 'string' && (Object.values(ErrorCode) as string[]).includes(x.code);
+}
+
 function formatMessage(message: string, where: ConvertErrorInit): string {
   const parts: string[] = [];
   if (where.format) parts.push(where.format.toUpperCase());
@@ -82,10 +93,67 @@ function formatMessage(message: string, where: ConvertErrorInit): string {
   return parts.length > 0 ? `${message} (${parts.join(', ')})` : message;
 }
 
+/**
+ * Every warning code runjson reports, with what it means. A warning is either a correction (values left
+ * out, merged or changed: `strict` refuses them) or a note (information about how the input was read:
+ * `strict` lets it pass). Codes are stable; the README lists them.
+ */
+export const WARNING_CODES = {
+  // Damaged or unusual input.
+  'crc-mismatch': 'a FIT header or file CRC does not match (the data is kept)',
+  truncated: 'the input ends early: every complete message before the break is kept',
+  'corrupt-data': 'FIT data broken mid-file: every message before the damage is kept, the rest ignored',
+  'chained-file-broken': 'bytes after the FIT file(s) are not a FIT file: ignored',
+  unfinalized: 'a FIT recording that was never finalized (data size 0): read to the end of the input',
+  'no-session': 'a FIT file with no session message (the watch died): all records make one activity (note)',
+  // Samples left out, merged or corrected.
+  'record-without-time': 'FIT records with no timestamp cannot be placed in time: left out',
+  'records-while-stopped': 'FIT records logged while the timer was stopped: left out',
+  'records-merged': 'FIT records sharing a timestamp merged into one sample (note)',
+  'merge-conflict': 'merged FIT records disagreed on a value: the first was kept',
+  'time-backwards': 'samples earlier than the one before: left out (the clock of a run never decreases)',
+  'time-jump': 'FIT records more than 30 days after the previous one: left out',
+  'time-repeated': 'trackpoints at the same time as the one before (kept)',
+  'no-time': 'trackpoints with no time cannot be placed on the clock: left out',
+  'position-out-of-range': 'positions outside −90…90 / −180…180: left out',
+  'bad-number': 'TCX/GPX values that are not numbers: left out',
+  'not-a-number': 'Activity JSON recording values that are not numbers: read as missing (null)',
+  'time-no-zone': 'TCX/GPX times without a time zone: read as UTC',
+  'time-sub-ms': 'TCX/GPX times finer than a millisecond: rounded to the millisecond',
+  'time-precision': 'Activity JSON clock values finer than a millisecond: rounded to the millisecond',
+  'cadence-halved': 'two-legged running cadence halved to one leg',
+  'tracks-overlap': 'GPX tracks overlapping in time: their earlier points left out',
+  'heart-rate-merged': 'FIT records without heart rate got it from the strap’s stored `hr` messages (note)',
+  'heart-rate-own-kept': 'FIT records kept their own heart rate where stored `hr` messages gave another (note)',
+  'hr-messages-unusable': 'FIT `hr` messages (stored heart rate) that cannot be placed: left out',
+  'heart-rate-recovery': 'heart rate logged after the end of the run kept as heart-rate recovery (note)',
+  // What the output carries.
+  'power-omitted': 'power values left out of the output (pass `includePower` to send them)',
+  'notes-truncated': 'notes cut at 800 characters',
+  'distance-from-positions': 'no distance series in the source: distance computed from positions (note)',
+  'pauses-detected': 'pauses found by the gap rule in a source without pause markers (note)',
+  'time-zone-unknown': 'no offset, position or `timeZone` to place the local start time: UTC',
+  // Laps, activities and parts of the input left aside.
+  'empty-lap': 'laps with no sample of their own merged into the previous lap',
+  'empty-activity': 'activities with no samples: left out',
+  'other-sports-skipped': 'sessions of other sports in the file left out (note)',
+  'sport-assumed': 'the file does not say its sport: taken as a run (note)',
+  'courses-ignored': 'TCX courses are not runs: ignored (note)',
+  'waypoints-ignored': 'GPX waypoints are not part of the run: ignored (note)',
+  'routes-ignored': 'GPX routes are not part of the run: ignored (note)',
+  // Activity JSON input.
+  'bad-lap': 'laps without a known lapType and a numeric end: left out',
+  'bad-pause-index': 'pause indexes out of range or out of order: left out',
+  'unknown-series': 'recordings that are not Activity JSON series: left out',
+  'unknown-value': 'enum values that are not Activity JSON’s (howFelt, terrain…): left out',
+} as const;
+/** A warning code (see {@link WARNING_CODES}). */
+export type WarningCode = keyof typeof WARNING_CODES;
+
 /** A problem that did not stop the conversion. Same-code warnings are merged and counted. */
 export interface Warning extends Position {
-  /** Stable, kebab-case code, e.g. `records-while-stopped`, `crc-mismatch`. */
-  code: string;
+  /** Stable, kebab-case code, e.g. `records-while-stopped`, `crc-mismatch` (see {@link WARNING_CODES}). */
+  code: WarningCode;
   /** Human text of the first occurrence. */
   message: string;
   /** How many values or events this warning stands for. */
@@ -102,7 +170,11 @@ export class Report {
   readonly warnings: Warning[] = [];
   private readonly index = new Map<string, Warning>();
   private readonly strict: boolean;
-  private readonly format: SourceFormat | null;
+  /**
+   * The input's format, for the errors `strict` raises. Set when the input is sniffed, and for XML once the
+   * root element says TCX or GPX.
+   */
+  format: SourceFormat | null;
 
   constructor(strict = false, format: SourceFormat | null = null) {
     this.strict = strict;
@@ -113,7 +185,7 @@ export class Report {
    * Records `count` occurrences of a problem. With `strict`, throws a {@link ConvertError} (code
    * `strict`, or `errorCode` when given) instead.
    */
-  warn(code: string, message: string, count = 1, where?: Position & { activity?: number }, errorCode?: ErrorCode): void {
+  warn(code: WarningCode, message: string, count = 1, where?: Position & { activity?: number }, errorCode?: ErrorCode): void {
     if (count <= 0) return;
     if (this.strict) {
       throw new ConvertError(errorCode ?? ErrorCode.Strict, `${message} [${code}]`, { ...where, format: this.format });
@@ -134,7 +206,7 @@ export class Report {
   }
 
   /** Like {@link warn}, but never throws: for notes that are information, not corrections. */
-  note(code: string, message: string, count = 1, where?: Position & { activity?: number }): void {
+  note(code: WarningCode, message: string, count = 1, where?: Position & { activity?: number }): void {
     if (this.strict) return;
     this.warn(code, message, count, where);
   }

@@ -3,7 +3,8 @@
  * distance (metres), every other by duration (seconds, pauses excluded); the last lap ends at the end of
  * the run. Lap types come from the source's intensity.
  */
-import type { Intensity, Lap, LapType, SourceLap } from './activity.js';
+import type { LapType } from '../activity-json/vocabulary.js';
+import { type Intensity, type Lap, LapTrigger, type SourceLap } from './activity.js';
 import type { Report } from './errors.js';
 
 /** Maps source intensities to Activity JSON lap types over a whole run: active laps are `interval` only when the run also has rest laps. */
@@ -27,7 +28,7 @@ export function lapTypes(intensities: readonly Intensity[]): LapType[] {
 }
 
 /**
- * Turns the laps a decoder found into Activity JSON laps. Laps that end at or before the previous one (no
+ * Turns the laps a decoder found into laps as Activity JSON sends them, each keeping what the source said. Laps that end at or before the previous one (no
  * sample of their own) are merged into their neighbour and counted in the report as `empty-lap`; the
  * last lap is stretched to the end of the run.
  *
@@ -63,21 +64,22 @@ export function lapsFromSource(
   let prevDist = -Infinity;
   let prevDur = -Infinity;
   for (let k = 0; k < kept.length; k++) {
-    const { endIndex, byDistance } = kept[k];
-    const dist = byDistance && distance !== null ? lastValidAtOrBefore(distance, endIndex) : NaN;
+    const src = kept[k];
+    const byDistance = src.trigger === LapTrigger.Distance;
+    const dist = byDistance && distance !== null ? lastValidAtOrBefore(distance, src.endIndex) : NaN;
     if (byDistance && dist === dist && dist * 1000 > prevDist) {
       prevDist = dist * 1000;
-      laps.push({ type: types[k], by: 'distance', end: km2m(dist) });
+      laps.push({ ...src, type: types[k], by: 'distance', end: km2m(dist) });
       continue;
     }
-    const dur = duration[endIndex];
+    const dur = duration[src.endIndex];
     if (dur <= prevDur) {
       // A lap with no duration of its own (it lies wholly inside a pause): nothing to send for it.
       report.warn('empty-lap', 'laps with no sample of their own were merged into the previous lap', 1, { activity });
       continue;
     }
     prevDur = dur;
-    laps.push({ type: types[k], by: 'duration', end: dur });
+    laps.push({ ...src, type: types[k], by: 'duration', end: dur });
   }
   return laps;
 }

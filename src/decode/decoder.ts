@@ -6,12 +6,26 @@
  */
 import type { Activity } from '../core/activity.js';
 import type { Report } from '../core/errors.js';
-import type { ResolvedOptions } from '../convert/options.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+
+/** What decoders read of the conversion options: the input limits and the rules for what sources leave unsaid. */
+export interface DecodeOptions {
+  limits: Limits;
+  /** Gap rule for sources without pause markers, seconds (`undefined`: the default 30; 0: off). */
+  pauseGap: number | undefined;
+  /** How to read running cadence of TCX and GPX: `auto` halves clearly two-legged cadence. */
+  cadence: 'auto' | 'one-leg' | 'two-leg';
+}
+
+/** {@link DecodeOptions} with the defaults filled in. */
+export function decodeOptions(o: { limits?: Partial<Limits>; pauseGap?: number; cadence?: DecodeOptions['cadence'] } = {}): DecodeOptions {
+  return { limits: { ...DEFAULT_LIMITS, ...o.limits }, pauseGap: o.pauseGap, cadence: o.cadence ?? 'auto' };
+}
 
 /** What a decoder is given. */
 export interface DecodeContext {
-  options: ResolvedOptions;
-  /** Where warnings go (merged and counted). With `options.strict`, `report.warn` throws. */
+  options: DecodeOptions;
+  /** Where warnings go (merged and counted). With `strict`, `report.warn` throws. */
   report: Report;
 }
 

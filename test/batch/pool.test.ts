@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Batch from '../../src/batch/index.js';
-import { convertSync } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import { MAX_FILES_PER_MESSAGE } from '../../src/batch/pool.js';
 import { CRASH_WORKER, loadBatch } from '../helpers/batch-lib.js';
 import { makeActivityJson } from '../helpers/make-activity.js';

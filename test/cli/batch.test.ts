@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertSync } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import { ConvertError } from '../../src/core/errors.js';
 import { validate } from '../../src/activity-json/validate.js';
 import { CORPUS, FIXTURES, HAS_CORPUS } from '../helpers/paths.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertSync } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import { validate } from '../../src/activity-json/validate.js';
 import { makeActivity, makeActivityJson } from '../helpers/make-activity.js';
 import { runCli } from '../helpers/cli-io.js';

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { convertSync } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import { MAX_FILES_PER_MESSAGE } from '../../src/batch/pool.js';
 import { makeActivityJson } from '../helpers/make-activity.js';
 import { MAIN, requireBuild, runBuilt } from '../helpers/built.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { convert, convertSync, ConvertSession } from '../../src/convert/convert.js';
+import { convert, convertSync } from '../../src/index.js';
 import { ConvertError } from '../../src/core/errors.js';
 import { geodesicDistanceExact } from '../../src/core/geodesic.js';
 import { toActivityJson } from '../../src/encode/json/to-activity-json.js';
@@ -9,6 +9,7 @@ import { validate } from '../../src/activity-json/validate.js';
 import { generateRun } from '../helpers/generate.js';
 import { FIXTURES, readBytes } from '../helpers/paths.js';
 import { join } from 'node:path';
+import { ConvertSession } from '../../src/index.js';
 
 const run = generateRun(500, 5, 150);
 const text = toActivityJson(run, { includePower: true });

@@ -78,18 +78,24 @@ describe('laps (spec §5)', () => {
     const r = new Report();
     const laps = lapsFromSource(
       [
-        { endIndex: 2, byDistance: true, intensity: 'active' },
-        { endIndex: 4, byDistance: false, intensity: 'active' },
-        { endIndex: 5, byDistance: false, intensity: 'active' },
+        { endIndex: 2, trigger: 'distance', intensity: 'active', startTime: NaN },
+        { endIndex: 4, trigger: 'manual', intensity: 'active', startTime: NaN },
+        { endIndex: 5, trigger: 'manual', intensity: 'active', startTime: NaN },
       ],
       duration,
       distance,
       r,
     );
-    expect(laps).toEqual([
+    expect(laps.map(({ type, by, end }) => ({ type, by, end }))).toEqual([
       { type: 'general', by: 'distance', end: 80 },
       { type: 'general', by: 'duration', end: 30 },
       { type: 'general', by: 'duration', end: 50 },
+    ]);
+    // Each lap keeps what the source said of it; the last ends at the last sample.
+    expect(laps.map((l) => [l.endIndex, l.trigger, l.intensity])).toEqual([
+      [2, 'distance', 'active'],
+      [4, 'manual', 'active'],
+      [6, 'manual', 'active'],
     ]);
     expect(r.warnings).toEqual([]);
   });
@@ -99,10 +105,10 @@ describe('laps (spec §5)', () => {
     const intensity: Intensity = 'active';
     const laps = lapsFromSource(
       [
-        { endIndex: 2, byDistance: false, intensity },
-        { endIndex: 2, byDistance: false, intensity }, // same end sample
-        { endIndex: 3, byDistance: false, intensity }, // ends inside the pause: no duration of its own
-        { endIndex: 6, byDistance: false, intensity },
+        { endIndex: 2, trigger: 'manual', intensity, startTime: NaN },
+        { endIndex: 2, trigger: 'manual', intensity, startTime: NaN }, // same end sample
+        { endIndex: 3, trigger: 'manual', intensity, startTime: NaN }, // ends inside the pause: no duration of its own
+        { endIndex: 6, trigger: 'manual', intensity, startTime: NaN },
       ],
       duration,
       distance,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocalTime, isPlausibleOffset, parseLocalTime, zoneAt, zoneOffset } from '../../src/core/time.js';
+import { isPlausibleOffset, zoneAt, zoneOffset } from '../../src/core/time.js';
+import { formatLocalTime, parseLocalTime } from '../../src/activity-json/local-time.js';
 
 describe('local time', () => {
   it('formats the wall time with milliseconds and offset', () => {

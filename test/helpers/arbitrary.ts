@@ -3,10 +3,11 @@
  * samples, odd precisions and every optional field.
  */
 import fc from 'fast-check';
-import { type Activity, DEVICE_TYPES, HOW_FELT, type Intensity, TERRAINS, WEATHER_TYPES, emptyMeta } from '../../src/core/activity.js';
+import { type Activity, type Intensity, emptyMeta } from '../../src/core/activity.js';
 import { ActivityBuilder } from '../../src/core/builder.js';
 import { Report } from '../../src/core/errors.js';
 import { type SeriesKey } from '../../src/core/series.js';
+import { DEVICE_TYPES, HOW_FELT, TERRAINS, WEATHER_TYPES } from '../../src/activity-json/vocabulary.js';
 
 const maybeNaN = (arb: fc.Arbitrary<number>): fc.Arbitrary<number> => fc.oneof({ weight: 9, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(NaN) });
 const finite = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
@@ -98,7 +99,7 @@ export function activityArb(maxLength = 200): fc.Arbitrary<Activity> {
         }
       }
       for (const [j, at] of [...g.lapAt].sort((x, y) => x - y).entries()) {
-        if (at < g.n) b.lap(g.lapKinds[j].byDistance, g.lapKinds[j].intensity, at);
+        if (at < g.n) b.lap(g.lapKinds[j].byDistance ? 'distance' : 'manual', g.lapKinds[j].intensity, at);
       }
       const meta = { ...emptyMeta('json'), ...g.meta };
       const a = b.finish(meta, new Report(), { startTime: g.start, utcOffset: g.offset });

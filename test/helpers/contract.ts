@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { ConvertError } from '../../src/core/errors.js';
-import { convertSync, ConvertSession } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import type { ConvertOptions } from '../../src/convert/options.js';
+import { ConvertSession } from '../../src/index.js';
 
 type Outcome = { ok: true; json: string[]; warnings: string } | { ok: false; code: string };
 

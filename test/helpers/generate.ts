@@ -51,9 +51,9 @@ export function generateRun(n: number, seed = 1, pauseEvery = 2000): Activity {
     b.set('cadence', k, 80 + Math.floor(r() * 10) + Math.floor(r() * 128) / 128);
     b.set('temperature', k, 18 + Math.floor(r() * 4));
     b.set('power', k, 200 + Math.floor(r() * 150));
-    if (i > 0 && i % 1000 === 999) b.lap(false, 'active');
+    if (i > 0 && i % 1000 === 999) b.lap('manual', 'active');
   }
-  b.lap(false, 'active');
+  b.lap('manual', 'active');
   const meta = emptyMeta('fit');
   meta.externalId = `gen-${seed}-${n}`;
   meta.deviceType = 'Other';

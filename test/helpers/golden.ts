@@ -4,7 +4,7 @@
  * `golden.test.ts`.
  */
 import { basename, dirname, join } from 'node:path';
-import { convertSync } from '../../src/convert/convert.js';
+import { convertSync } from '../../src/index.js';
 import { ConvertError } from '../../src/core/errors.js';
 import { readBytes } from './paths.js';
 

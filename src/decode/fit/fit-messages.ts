@@ -11,7 +11,9 @@
  * JSON writer takes its fast digit path); cadence = cadence + fractional_cadence / 128 (one leg); speed m/s.
  */
 import { ConvertError, ErrorCode } from '../../core/errors.js';
+import { SERIES_KEYS, type SeriesKey } from '../../core/series.js';
 import type { FitSink } from './fit-reader.js';
+import type { FitThreadCache } from './thread-cache.js';
 import { HrMessages } from './hr-merge.js';
 import { FIT_EPOCH_S, Mesg, profileComponents } from '../../fit/profile.js';
 import {
@@ -21,6 +23,7 @@ import {
   FileCreatorSlots as FC,
   FileIdSlots as F,
   LapSlots as L,
+  PlainRecordFields,
   RecordScale,
   RecordSlots as R,
   SessionSlots as S,
@@ -98,31 +101,13 @@ const CSD_DIST_MASK = 2 ** CSD.bits[1] - 1;
 const CSD_SPEED_DIV = CSD.scale[0];
 const CSD_DIST_DIV = CSD.scale[1] * 1000;
 const SEMI_TO_DEG = 180 / 2 ** 31;
+const PLAIN_COUNT = PlainRecordFields.length;
+const PLAIN_SLOT = Int32Array.from(PlainRecordFields, (f) => f.slot);
+const PLAIN_SUB = Float64Array.from(PlainRecordFields, (f) => f.sub);
+const PLAIN_DIV = Float64Array.from(PlainRecordFields, (f) => f.div);
 
-/**
- * Record columns of the last conversion on this thread, kept for the next one. Why: a conversion's
- * ArrayBuffers are what starts V8's collections (every scavenge and full collection of a corpus FIT run
- * was "external memory pressure"), and the pass-1 columns, reserved ~1.65× the records and zero-filled,
- * were most of those bytes. With them reused, pass 2 copies each kept column out at its exact size.
- */
-let spare: { cap: number; cols: Float64Array[] } | null = null;
-/** Largest capacity kept between conversions: 65 536 records (18 h at 1 Hz), 5 MB of columns. */
-const SPARE_MAX_SAMPLES = 1 << 16;
-
-/** Record columns of pass 1 (capacity-sized; valid up to `n`). */
-export interface RecordColumns {
-  n: number;
-  time: Float64Array;
-  latitude: Float64Array;
-  longitude: Float64Array;
-  distance: Float64Array;
-  elevation: Float64Array;
-  heartRate: Float64Array;
-  cadence: Float64Array;
-  temperature: Float64Array;
-  power: Float64Array;
-  speed: Float64Array;
-}
+/** Record columns of pass 1, one per series (capacity-sized; valid up to `n`). */
+export type RecordColumns = { n: number; time: Float64Array } & { [K in SeriesKey]: Float64Array };
 
 /** Collects a FIT file's messages (pass 1). */
 export class FitMessages implements FitSink {
@@ -148,36 +133,27 @@ export class FitMessages implements FitSink {
 
   private cap: number;
   private readonly maxSamples: number;
+  private readonly cache: FitThreadCache;
+  /** The columns of {@link PlainRecordFields}, in its order (re-read after a grow). */
+  private readonly plainCols: Float64Array[];
   // record.distance is accumulated when it comes from compressed_speed_distance (12-bit rollover).
   private accDist = NaN;
   private accLast = 0;
 
-  constructor(estimate: number, maxSamples: number) {
+  constructor(estimate: number, maxSamples: number, threadCache: FitThreadCache) {
     this.maxSamples = maxSamples;
+    this.cache = threadCache;
     this.cap = Math.max(64, Math.min(estimate | 0, maxSamples));
-    let cols: Float64Array[];
-    if (spare !== null && spare.cap >= this.cap && spare.cap <= maxSamples) {
-      // The previous conversion's columns: no allocation, no zero fill (every slot below n is written).
-      cols = spare.cols;
-      this.cap = spare.cap;
-      spare = null;
-    } else {
-      const c = this.cap;
-      cols = Array.from({ length: 10 }, () => new Float64Array(c));
-    }
-    this.rec = {
-      n: 0,
-      time: cols[0],
-      latitude: cols[1],
-      longitude: cols[2],
-      distance: cols[3],
-      elevation: cols[4],
-      heartRate: cols[5],
-      cadence: cols[6],
-      temperature: cols[7],
-      power: cols[8],
-      speed: cols[9],
-    };
+    // The previous conversion's columns when they are big enough: no allocation, no zero fill (every slot
+    // below n is written).
+    const spare = threadCache.takeRecordColumns(this.cap, maxSamples);
+    if (spare !== null) this.cap = spare[0].length;
+    const cap = this.cap;
+    const cols = spare ?? Array.from({ length: SERIES_KEYS.length + 1 }, () => new Float64Array(cap));
+    const rec = { n: 0, time: cols[0] } as RecordColumns;
+    SERIES_KEYS.forEach((key, k) => (rec[key] = cols[k + 1]));
+    this.rec = rec;
+    this.plainCols = PlainRecordFields.map((f) => rec[f.series]);
   }
 
   /**
@@ -185,23 +161,23 @@ export class FitMessages implements FitSink {
    * must copy what it keeps instead of keeping views of them).
    */
   get reusable(): boolean {
-    return this.cap <= SPARE_MAX_SAMPLES;
+    return this.cache.keepsRecordColumns(this.cap);
   }
 
   /**
    * Hands the record columns over to the next conversion on this thread, when they are small enough to
-   * keep (see {@link SPARE_MAX_SAMPLES}); this object's columns are emptied. Call only when nothing
-   * refers to them any more.
+   * keep (see `FitThreadCache`); this object's columns are emptied. Call only when nothing refers to them
+   * any more.
    */
   release(): void {
     if (!this.reusable) return;
     const r = this.rec;
-    const cols = [r.time, r.latitude, r.longitude, r.distance, r.elevation, r.heartRate, r.cadence, r.temperature, r.power, r.speed];
-    if (spare === null || spare.cap < this.cap) spare = { cap: this.cap, cols };
+    this.cache.keepRecordColumns([r.time, ...SERIES_KEYS.map((key) => r[key])]);
     const none = new Float64Array(0);
     r.n = 0;
-    r.time = r.latitude = r.longitude = r.distance = r.elevation = none;
-    r.heartRate = r.cadence = r.temperature = r.power = r.speed = none;
+    r.time = none;
+    for (const key of SERIES_KEYS) r[key] = none;
+    this.plainCols.fill(none);
     this.cap = 0;
   }
 
@@ -331,11 +307,10 @@ export class FitMessages implements FitSink {
     r.speed[i] = sp;
     const ea = v[R.enhancedAltitude];
     r.elevation[i] = ea === ea ? (ea - EALT_SUB) / EALT_DIV : (v[R.altitude] - ALT_SUB) / ALT_DIV;
-    r.heartRate[i] = v[R.heartRate];
     const fc = v[R.fractionalCadence];
     r.cadence[i] = fc === fc ? v[R.cadence] + fc / FRAC_DIV : v[R.cadence];
-    r.temperature[i] = v[R.temperature];
-    r.power[i] = v[R.power];
+    const plain = this.plainCols;
+    for (let j = 0; j < PLAIN_COUNT; j++) plain[j][i] = (v[PLAIN_SLOT[j]] - PLAIN_SUB[j]) / PLAIN_DIV[j];
   }
 
   private grow(offset: number): void {
@@ -350,15 +325,8 @@ export class FitMessages implements FitSink {
       return b;
     };
     r.time = g(r.time);
-    r.latitude = g(r.latitude);
-    r.longitude = g(r.longitude);
-    r.distance = g(r.distance);
-    r.elevation = g(r.elevation);
-    r.heartRate = g(r.heartRate);
-    r.cadence = g(r.cadence);
-    r.temperature = g(r.temperature);
-    r.power = g(r.power);
-    r.speed = g(r.speed);
+    for (const key of SERIES_KEYS) r[key] = g(r[key]);
+    PlainRecordFields.forEach((f, j) => (this.plainCols[j] = r[f.series]));
     this.cap = cap;
   }
 }

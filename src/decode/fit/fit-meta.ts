@@ -4,10 +4,10 @@
  *
  * Spec: ../../../../shared/spec/activity-json.md §2 (externalId, deviceType, appVersion, terrain, bodyWeight).
  */
-import type { DeviceType, Terrain } from '../../core/activity.js';
 import { isPlausibleOffset } from '../../core/time.js';
 import type { FitMessages } from './fit-messages.js';
 import { enumName } from '../../fit/profile.js';
+import type { DeviceType, Terrain } from '../../activity-json/vocabulary.js';
 
 /**
  * Manufacturers whose FIT files come from a dedicated device (watch, bike computer, rowing instrument):

@@ -19,6 +19,7 @@ import { crc16 } from '../../fit/crc.js';
 import { type CompiledPlan, compilePlan, type PlanOps, planCompilation } from './plan-compiler.js';
 import { Mesg } from '../../fit/profile.js';
 import { FieldKind, MAX_SLOTS, type MessageSpec, specOf } from './message-specs.js';
+import { type FitThreadCache, fitThreadCache, rememberDefinition } from './thread-cache.js';
 
 /** Receives the decoded messages the semantic layer wants. */
 export interface FitSink {
@@ -77,7 +78,7 @@ const STATE_CRC = 2;
 const STATE_SKIP = 3;
 
 /** A definition message read before: its bytes and what `define` built from them. */
-interface KnownDefinition {
+export interface KnownDefinition {
   bytes: Uint8Array;
   /** The read plan (exact length; shared by every reader that installs it, never written to). */
   plan: Int32Array;
@@ -88,38 +89,10 @@ interface KnownDefinition {
   maxString: number;
 }
 
-/**
- * Definitions read so far on this thread, by the hash of their bytes, shared by every reader (see
- * `FitReader.reuse`). A batch of files from one watch repeats the same few dozen definitions in every file;
- * per reader, each file built and looked up its plans again (define and compilePlan were 3.7 % of a
- * corpus conversion, most of it allocating plan arrays). Bounded: cleared when full. A typical entry
- * takes a few hundred bytes; the largest possible (255 fields and 255 developer fields) about 9 KB, so
- * hostile input can make the cache hold at most ~4.5 MB.
- */
-const known = new Map<number, KnownDefinition>();
-const MAX_KNOWN_DEFINITIONS = 512;
-
-/** Where `define` builds a plan before copying it out at its exact length (grown as needed). */
-let scratchPlan = new Int32Array(256);
+/** Where `define` builds a plan before copying it out at its exact length (grows as needed). */
+const PLAN_START = 256;
 const NO_PLAN = new Int32Array(0);
-
-/*
- * The slots a data message is decoded into, and the other per-message scratch, shared by every reader on
- * this thread. They hold one message only while it is decoded and handed to the sink, inside one
- * synchronous `push()`, so readers a caller interleaves (two streams at once) never see each other's
- * values: every plan writes all of its message's slots (absent ones as NaN/null) before the sink is
- * called. Why shared: a reader allocated ~25 typed arrays before reading a byte (1–2 % of a corpus
- * conversion, whose files are small).
- */
-const seen = new Uint8Array(MAX_SLOTS);
-const vals = new Float64Array(MAX_SLOTS);
-const strs: (string | null)[] = new Array<string | null>(MAX_SLOTS).fill(null);
-/** Element buffers of array slots (allocated when a definition first carries an array field). */
-const arrs: Float64Array[] = new Array<Float64Array>(MAX_SLOTS).fill(NO_ELEMENTS);
-const f32 = new Float32Array(1);
-const f32b = new Uint8Array(f32.buffer);
-const f64 = new Float64Array(1);
-const f64b = new Uint8Array(f64.buffer);
+/** Strings are decoded whole (never streamed), so one decoder serves every reader. */
 const text = new TextDecoder('utf-8');
 
 /** FNV-style hash of `buf[p, p + len)` (a definition message's bytes). */
@@ -166,11 +139,26 @@ export class FitReader {
   /** The plans compiled to functions (null: the interpreter, `decode`, reads that local type). */
   private readonly compiled: (CompiledPlan | null)[] = new Array<CompiledPlan | null>(16).fill(null);
   private readonly specs: MessageSpec[] = new Array<MessageSpec>(16).fill(specOf(-1));
+  /** Definitions read before on this thread, by the hash of their bytes (see `thread-cache.ts`). */
+  private readonly known: Map<number, KnownDefinition>;
 
-  constructor(sink: FitSink, report: Report, limits: ReaderLimits) {
+  // The slots a data message is decoded into (read by the sink during its call only), and scratch.
+  private readonly vals = new Float64Array(MAX_SLOTS);
+  private readonly strs: (string | null)[] = new Array<string | null>(MAX_SLOTS).fill(null);
+  /** Element buffers of array slots (allocated when a definition first carries an array field). */
+  private readonly arrs: Float64Array[] = new Array<Float64Array>(MAX_SLOTS).fill(NO_ELEMENTS);
+  private readonly seen = new Uint8Array(MAX_SLOTS);
+  private scratchPlan = new Int32Array(PLAN_START);
+  private readonly f32 = new Float32Array(1);
+  private readonly f32b = new Uint8Array(this.f32.buffer);
+  private readonly f64 = new Float64Array(1);
+  private readonly f64b = new Uint8Array(this.f64.buffer);
+
+  constructor(sink: FitSink, report: Report, limits: ReaderLimits, cache: FitThreadCache = fitThreadCache) {
     this.sink = sink;
     this.report = report;
     this.limits = limits;
+    this.known = cache.definitions;
   }
 
   /** Feeds the next chunk of the input. */
@@ -327,6 +315,8 @@ export class FitReader {
     const stop = Math.min(end, this.dataEnd - base);
     const defSize = this.defSize;
     const maxMessages = this.limits.maxMessages;
+    const vals = this.vals;
+    const strs = this.strs;
     // Compiled plans read 16- and 32-bit fields with one DataView load each (see plan-compiler.ts).
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     while (p < stop) {
@@ -377,7 +367,7 @@ export class FitReader {
         const g = spec.global;
         if (g === Mesg.Record) this.records++;
         else if (g === Mesg.FieldDescription && ++this.devFields > this.limits.maxDeveloperFields) this.limit('maxDeveloperFields', base + p);
-        this.sink.message(g, vals, strs, base + p, arrs);
+        this.sink.message(g, vals, strs, base + p, this.arrs);
       }
       p += 1 + size;
     }
@@ -397,7 +387,7 @@ export class FitReader {
    * cost 3–4 % of a corpus conversion.
    */
   private reuse(buf: Uint8Array, p: number, len: number, hash: number): boolean {
-    const e = known.get(hash);
+    const e = this.known.get(hash);
     if (e === undefined || e.bytes.length !== len) return false;
     const b = e.bytes;
     for (let i = 0; i < len; i++) if (b[i] !== buf[p + i]) return false;
@@ -433,8 +423,9 @@ export class FitReader {
     // At most two entries per field (NAN or NOSTR, then SKIP), one SKIP for all developer fields, and one
     // per slot the definition does not carry.
     const need = 3 * (2 * nf + 1 + spec.slots);
-    if (scratchPlan.length < need) scratchPlan = new Int32Array(need);
-    const plan = scratchPlan;
+    if (this.scratchPlan.length < need) this.scratchPlan = new Int32Array(need);
+    const plan = this.scratchPlan;
+    const seen = this.seen;
     let n = 0;
     let size = 0;
     let maxString = 0;
@@ -486,7 +477,6 @@ export class FitReader {
         }
         op = B3;
       } else if (kind === FieldKind.Array && op !== STR && sz % el === 0) {
-        if (arrs[slot].length === 0) arrs[slot] = new Float64Array(255);
         op = ARR | (big ? BE : 0) | bt;
       } else if (op === STR || sz % el !== 0) {
         // A number field defined as a string, or a size that is not a whole number of elements: invalid
@@ -513,8 +503,7 @@ export class FitReader {
     }
     const exact = plan.slice(0, n);
     const fn = compilePlan(exact, n, OPS);
-    if (known.size >= MAX_KNOWN_DEFINITIONS) known.clear();
-    known.set(hash, { bytes: buf.slice(p, p + len), plan: exact, fn, size, spec, maxString });
+    rememberDefinition(this.known, hash, { bytes: buf.slice(p, p + len), plan: exact, fn, size, spec, maxString });
     this.plans[local] = exact;
     this.compiled[local] = fn;
     this.defSize[local] = size;
@@ -525,6 +514,12 @@ export class FitReader {
   /** Decodes the data message of local type `local` starting at `p` into the slots. */
   private decode(buf: Uint8Array, p: number, local: number): void {
     const plan = this.plans[local];
+    const vals = this.vals;
+    const strs = this.strs;
+    const f32 = this.f32;
+    const f32b = this.f32b;
+    const f64 = this.f64;
+    const f64b = this.f64b;
     const n = plan.length;
     for (let k = 0; k < n; k += 3) {
       const op = plan[k];
@@ -653,7 +648,11 @@ export class FitReader {
     const big = (op & BE) !== 0;
     const el = BASE_SIZE[bt];
     const invalid = BASE_INVALID[bt];
-    const out = arrs[slot];
+    // Allocated at the first array this reader meets in the slot (its definition may come from the
+    // thread's cache, made by another reader).
+    let out = this.arrs[slot];
+    if (out.length === 0) out = this.arrs[slot] = new Float64Array(255);
+    const { f32, f32b, f64, f64b } = this;
     const n = size / el;
     let valid = 0;
     if (el === 1 && bt !== 1) {

@@ -13,22 +13,18 @@
  *
  * Spec: ../../../../shared/spec/activity-json.md §3–§5.
  */
-import { type Activity, type HeartRateRecovery, Intensity, emptyMeta } from '../../core/activity.js';
+import { type Activity, emptyMeta } from '../../core/activity.js';
 import { ActivityBuilder } from '../../core/builder.js';
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
-import type { SeriesKey } from '../../core/series.js';
+import { SERIES_KEYS } from '../../core/series.js';
 import { fileMeta, terrainOf } from './fit-meta.js';
 import type { FitLap, FitMessages, RecordColumns } from './fit-messages.js';
 import { mergeHrMessages } from './hr-merge.js';
 import { enumName, enumValue } from '../../fit/profile.js';
+import { intensityOfFit, lapTriggerOfFit } from '../../fit/vocabulary.js';
+import type { HeartRateRecovery } from '../../activity-json/types.js';
 
 const FILE_ACTIVITY = enumValue('file', 'activity');
-const TRIGGER_DISTANCE = enumValue('lapTrigger', 'distance');
-/** FIT intensity enum (0 active … 6 other) → core Intensity. */
-const INTENSITY: readonly Intensity[] = [
-  Intensity.Active, Intensity.Rest, Intensity.Warmup, Intensity.Cooldown, Intensity.Recovery, Intensity.Interval, Intensity.Other,
-];
-const COLUMNS = ['distance', 'latitude', 'longitude', 'elevation', 'heartRate', 'cadence', 'temperature', 'power', 'speed'] as const satisfies readonly SeriesKey[];
 
 /** Largest step between two records of one run (30 days): beyond it a record's time is garbage. */
 const MAX_STEP_MS = 30 * 86_400_000;
@@ -149,7 +145,7 @@ export function fromFit(m: FitMessages, report: Report): Activity[] {
 /** Folds record `j` into record `i` (same timestamp): fills values `i` lacks; returns how many disagreed. */
 function mergeInto(r: RecordColumns, i: number, j: number): number {
   let conflicts = 0;
-  for (const key of COLUMNS) {
+  for (const key of SERIES_KEYS) {
     const col = r[key];
     const a = col[i];
     const b = col[j];
@@ -185,7 +181,7 @@ function build(
   const first = idx[0];
   const last = idx[n - 1];
   const contiguous = n > 0 && last - first === n - 1;
-  for (const key of COLUMNS) {
+  for (const key of SERIES_KEYS) {
     const src = r[key];
     if (!hasValue(src, idx, n, contiguous)) continue;
     // Contiguous records (the usual case: one session, nothing left out) are handed over whole: a copy
@@ -213,8 +209,7 @@ function build(
       empty++;
       continue;
     }
-    const intensity = lap.intensity === lap.intensity ? INTENSITY[lap.intensity] ?? Intensity.Other : Intensity.Active;
-    b.lap(lap.trigger === TRIGGER_DISTANCE, intensity, end);
+    b.lap(lapTriggerOfFit(lap.trigger), intensityOfFit(lap.intensity), end, lap.startTime);
   }
   if (empty > 0) report.warn('empty-lap', 'laps with no sample of their own were merged into the previous lap', empty);
 

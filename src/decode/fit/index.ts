@@ -7,13 +7,20 @@
  */
 import type { Activity } from '../../core/activity.js';
 import { Report } from '../../core/errors.js';
-import { type ConvertOptions, resolveOptions } from '../../convert/options.js';
-import type { DecodeContext, DecoderFactory, PushDecoder } from '../decoder.js';
+import { type DecodeContext, type DecodeOptions, type DecoderFactory, type PushDecoder, decodeOptions } from '../decoder.js';
+import type { Limits } from '../limits.js';
 import { FitMessages } from './fit-messages.js';
 import { FitReader } from './fit-reader.js';
 import { fromFit } from './from-fit.js';
+import { fitThreadCache } from './thread-cache.js';
 
 export type { FitMessages } from './fit-messages.js';
+
+/** Options of the FIT functions below: the input limits, and whether warnings are errors. */
+export interface FitDecodeOptions {
+  limits?: Partial<Limits>;
+  strict?: boolean;
+}
 
 /** Bytes per record, for the first capacity estimate from the header's data size. */
 const BYTES_PER_RECORD = 28;
@@ -81,8 +88,8 @@ export class FitDecoder implements PushDecoder {
     const dataSize = head.length >= 8 ? (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0 : 0;
     const limits = this.ctx.options.limits;
     const estimate = Math.min(Math.ceil(dataSize / BYTES_PER_RECORD), 1 << 20);
-    this.collected = new FitMessages(estimate, limits.maxSamples);
-    this.reader = new FitReader(this.collected, this.ctx.report, limits);
+    this.collected = new FitMessages(estimate, limits.maxSamples, fitThreadCache);
+    this.reader = new FitReader(this.collected, this.ctx.report, limits, fitThreadCache);
   }
 }
 
@@ -99,15 +106,15 @@ export const createFitDecoder: DecoderFactory = (ctx) => new FitDecoder(ctx);
  * console.log(activities[0].length, activities[0].meta.sport);
  * ```
  */
-export function decodeFit(bytes: Uint8Array, options: ConvertOptions = {}, report = new Report(options.strict ?? false, 'fit')): Activity[] {
-  const d = new FitDecoder({ options: resolveOptions(options), report });
+export function decodeFit(bytes: Uint8Array, options: FitDecodeOptions = {}, report = new Report(options.strict ?? false, 'fit')): Activity[] {
+  const d = new FitDecoder({ options: decodeOptions(options), report });
   d.push(bytes);
   return d.finish();
 }
 
 /** Reads a FIT file's messages without pass 2: every record in file order (what the oracle test compares). */
-export function readFitMessages(bytes: Uint8Array, options: ConvertOptions = {}, report = new Report(options.strict ?? false, 'fit')): FitMessages {
-  const d = new FitDecoder({ options: resolveOptions(options), report });
+export function readFitMessages(bytes: Uint8Array, options: FitDecodeOptions = {}, report = new Report(options.strict ?? false, 'fit')): FitMessages {
+  const d = new FitDecoder({ options: decodeOptions(options), report });
   d.push(bytes);
   return d.finishMessages();
 }
@@ -115,10 +122,10 @@ export function readFitMessages(bytes: Uint8Array, options: ConvertOptions = {},
 /** Decodes FIT from a Node stream or any async iterable of chunks (memory bounded by the output). */
 export async function decodeFitStream(
   input: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
-  options: ConvertOptions = {},
+  options: FitDecodeOptions = {},
   report = new Report(options.strict ?? false, 'fit'),
 ): Promise<Activity[]> {
-  const d = new FitDecoder({ options: resolveOptions(options), report });
+  const d = new FitDecoder({ options: decodeOptions(options), report });
   if (typeof (input as ReadableStream<Uint8Array>).getReader === 'function') {
     const reader = (input as ReadableStream<Uint8Array>).getReader();
     try {

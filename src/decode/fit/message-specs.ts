@@ -4,6 +4,7 @@
  * `vals[R.heartRate]` and never looks a field up by name. Field numbers come from the profile
  * (`src/fit/profile.ts`).
  */
+import type { SeriesKey } from '../../core/series.js';
 import { messageNamed, profileField } from '../../fit/profile.js';
 
 /** How the reader stores a field. */
@@ -81,15 +82,34 @@ export const SessionSlots = define('session', [
   'timestamp', 'startTime', 'sport', 'subSport', 'totalElapsedTime', 'totalTimerTime', 'totalDistance', 'avgHeartRate', 'maxHeartRate', 'numLaps',
 ]);
 export const LapSlots = define('lap', ['timestamp', 'startTime', 'lapTrigger', 'intensity', 'totalElapsedTime', 'sport', 'subSport']);
+/**
+ * Series read from one record field each, as the profile scales it (`raw / scale − offset`): adding such a
+ * series (stride length, vertical oscillation…) is one line here beside its line in `core/series.ts`. The
+ * record fields that need more (positions, distance and speed with their compressed and enhanced forms,
+ * altitude, fractional cadence) are converted one by one in `fit-messages.ts`.
+ */
+export const PLAIN_RECORD_SERIES = [
+  ['heartRate', 'heartRate'],
+  ['temperature', 'temperature'],
+  ['power', 'power'],
+] as const satisfies readonly (readonly [SeriesKey, string])[];
+
 export const RecordSlots = define(
   'record',
   [
-    'timestamp', 'positionLat', 'positionLong', 'distance', 'altitude', 'enhancedAltitude', 'heartRate', 'cadence', 'fractionalCadence',
-    'temperature', 'power', 'speed', 'enhancedSpeed', 'compressedSpeedDistance',
+    'timestamp', 'positionLat', 'positionLong', 'distance', 'altitude', 'enhancedAltitude', 'cadence', 'fractionalCadence',
+    'speed', 'enhancedSpeed', 'compressedSpeedDistance', ...PLAIN_RECORD_SERIES.map(([, field]) => field),
   ],
   [],
   ['compressedSpeedDistance'],
 );
+
+/** For each of {@link PLAIN_RECORD_SERIES}: its slot, and what is subtracted from and divided into the raw value. */
+export const PlainRecordFields = PLAIN_RECORD_SERIES.map(([series, field]) => {
+  const { scale, offset } = profileField('record', field);
+  return { series, slot: (RecordSlots as Record<string, number>)[field], div: scale, sub: offset * scale };
+});
+
 export const EventSlots = define('event', ['timestamp', 'event', 'eventType']);
 export const DeviceInfoSlots = define('deviceInfo', ['timestamp', 'deviceIndex', 'manufacturer', 'product', 'softwareVersion', 'productName'], ['productName']);
 export const ActivitySlots = define('activity', ['timestamp', 'localTimestamp', 'numSessions']);

@@ -13,10 +13,11 @@
 import type { SaxesTagPlain } from 'saxes';
 import { type Activity, emptyMeta } from '../../core/activity.js';
 import { ConvertError, ErrorCode } from '../../core/errors.js';
+import { sportOfGpx } from '../../gpx/vocabulary.js';
 import type { DecodeContext } from '../decoder.js';
 import { deviceTypeOf } from '../xml/device.js';
 import { TextValues } from '../xml/numbers.js';
-import { type SampleCounter, TrackWriter } from '../xml/track-collector.js';
+import { P, type SampleCounter, TrackCollector } from '../xml/track-collector.js';
 import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
 
 const GPX = 1;
@@ -71,46 +72,6 @@ const WANT_TEXT = textTable(NAMES, [
   'PowerInWatts', 'watts', 'distance',
 ]);
 
-/** Strava's numeric activity types (its GPX `<type>`). */
-const STRAVA_TYPES: Record<string, string> = {
-  '1': 'cycling',
-  '2': 'skiing',
-  '3': 'skiing',
-  '4': 'hiking',
-  '5': 'skating',
-  '6': 'skating',
-  '7': 'skiing',
-  '8': 'skiing',
-  '9': 'running',
-  '10': 'walking',
-  '11': 'other',
-  '12': 'snowboarding',
-  '13': 'snowshoeing',
-  '16': 'swimming',
-  '17': 'cycling',
-  '18': 'cycling',
-  '19': 'cycling',
-  '53': 'running',
-};
-
-/**
- * GPX `<type>` → sport, or null when the text is not recognisable (the file is then taken as a run).
- * Strava writes a number (9 run, 1 ride, 16 swim…); Garmin Connect and others write words.
- */
-export function gpxSport(type: string): string | null {
-  const t = type.trim().toLowerCase();
-  if (t === '') return null;
-  if (/^\d+$/.test(t)) return STRAVA_TYPES[t] ?? null;
-  if (/run|jog|treadmill/.test(t)) return 'running';
-  if (/cycl|bik|ride/.test(t)) return 'cycling';
-  if (/walk/.test(t)) return 'walking';
-  if (/hik/.test(t)) return 'hiking';
-  if (/swim/.test(t)) return 'swimming';
-  if (/ski/.test(t)) return 'skiing';
-  if (/row|kayak|canoe|paddl/.test(t)) return 'rowing';
-  return null;
-}
-
 /** Streams a GPX document into one activity. */
 export class GpxHandler implements XmlHandler {
   readonly format = 'gpx' as const;
@@ -119,7 +80,7 @@ export class GpxHandler implements XmlHandler {
   private readonly ctx: DecodeContext;
   private readonly values = new TextValues();
   private readonly counter: SampleCounter = { samples: 0 };
-  private readonly w: TrackWriter;
+  private readonly w: TrackCollector;
   private creator: string | null = null;
   private type: string | null = null;
   private tracks = 0;
@@ -134,7 +95,7 @@ export class GpxHandler implements XmlHandler {
 
   constructor(ctx: DecodeContext, _where: () => XmlPosition) {
     this.ctx = ctx;
-    this.w = new TrackWriter(this.counter, ctx.options);
+    this.w = new TrackCollector(this.counter, ctx.options);
   }
 
   open(id: number, tag: SaxesTagPlain): void {
@@ -145,8 +106,8 @@ export class GpxHandler implements XmlHandler {
         const w = this.w;
         w.resetPoint();
         const a = tag.attributes;
-        w.lat = this.values.num(a.lat ?? '');
-        w.lon = this.values.num(a.lon ?? '');
+        w.point[P.latitude] = this.values.num(a.lat ?? '');
+        w.point[P.longitude] = this.values.num(a.lon ?? '');
         return;
       }
       case TRKSEG:
@@ -180,31 +141,31 @@ export class GpxHandler implements XmlHandler {
           w.time = this.values.time(text);
           return;
         case ELE:
-          w.ele = this.values.num(text);
+          w.point[P.elevation] = this.values.num(text);
           return;
         case HR:
         case HEARTRATE:
-          w.hr = this.values.num(text);
+          w.point[P.heartRate] = this.values.num(text);
           return;
         case CAD:
         case CADENCE:
-          w.cad = this.values.num(text);
+          w.point[P.cadence] = this.values.num(text);
           return;
         case ATEMP:
         case TEMP:
         case TEMPERATURE:
-          w.temp = this.values.num(text);
+          w.point[P.temperature] = this.values.num(text);
           return;
         case SPEED:
-          w.speed = this.values.num(text);
+          w.point[P.speed] = this.values.num(text);
           return;
         case POWER:
         case POWER_IN_WATTS:
         case WATTS:
-          w.power = this.values.num(text);
+          w.point[P.power] = this.values.num(text);
           return;
         case DISTANCE:
-          w.dist = this.values.km(text);
+          w.point[P.distance] = this.values.km(text);
           return;
         case TRKPT:
           this.inTrkpt = false;
@@ -240,7 +201,7 @@ export class GpxHandler implements XmlHandler {
     if (this.routes > 0) report.note('routes-ignored', 'routes are not part of the run: ignored', this.routes);
     if (this.overlaps > 0) report.warn('tracks-overlap', 'tracks overlap in time: their earlier points were left out', this.overlaps);
     this.values.report(report);
-    let sport = this.type === null ? null : gpxSport(this.type);
+    let sport = this.type === null ? null : sportOfGpx(this.type);
     if (sport === null) {
       sport = 'running';
       report.note(

@@ -7,24 +7,13 @@
  * start time) are `ConvertError`s with code `invalid-activity`; values that break a rule but can be kept
  * are counted in the report.
  */
-import {
-  type Activity,
-  type ActivityMeta,
-  DEVICE_TYPES,
-  type GivenSummary,
-  HOW_FELT,
-  type Lap,
-  LAP_TYPES,
-  type LapType,
-  TERRAINS,
-  WEATHER_TYPES,
-  emptyMeta,
-} from '../../core/activity.js';
+import { type Activity, type ActivityMeta, type GivenSummary, Intensity, type Lap, LapTrigger, emptyMeta } from '../../core/activity.js';
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
-import { emptyColumns, JSON_SERIES_KEYS, type SeriesKey } from '../../core/series.js';
-import { parseLocalTime } from '../../core/time.js';
+import { emptyColumns, RECORDED_SERIES_KEYS } from '../../core/series.js';
 import type { DecodeContext, PushDecoder } from '../decoder.js';
 import { jsonErrorOffset } from './json-error.js';
+import { DEVICE_TYPES, HOW_FELT, LAP_TYPES, type LapType, TERRAINS, WEATHER_TYPES } from '../../activity-json/vocabulary.js';
+import { parseLocalTime } from '../../activity-json/local-time.js';
 
 /** Creates a push decoder for Activity JSON (one object, or an array of them). */
 export function createJsonDecoder(ctx: DecodeContext): PushDecoder {
@@ -135,21 +124,21 @@ export function fromActivityJson(doc: unknown, report: Report, index?: number): 
   for (let i = 0; i < n; i++) if (duration[i] !== duration[i]) throw invalid(`duration[${i}] is null`, index);
 
   const series = emptyColumns();
-  for (const key of JSON_SERIES_KEYS) {
+  for (const key of RECORDED_SERIES_KEYS) {
     const arr = cols.get(key);
     if (arr === undefined) continue;
     const col = toColumn(arr, n, nonFinite);
-    if (hasValue(col)) series[key as SeriesKey] = col;
+    if (hasValue(col)) series[key] = col;
   }
   for (const key of cols.keys()) {
-    if (key !== 'clock' && key !== 'duration' && !(JSON_SERIES_KEYS as readonly string[]).includes(key)) {
+    if (key !== 'clock' && key !== 'duration' && !(RECORDED_SERIES_KEYS as readonly string[]).includes(key)) {
       report.warn('unknown-series', `recording '${key}' is not an Activity JSON series: left out`, n, where);
     }
   }
   if (nonFinite.count > 0) report.warn('not-a-number', 'non-numeric recording values read as missing (null)', nonFinite.count, where);
 
   const pauses = readPauses(d.pauseIndexes, n, report, where);
-  const laps = readLaps(d.laps, report, where);
+  const laps = readLaps(d.laps, duration, series.distance, report, where);
   const meta = readMeta(d, report, where);
   for (const key of ['heartRate', 'cadence', 'temperature'] as const) {
     if (series[key] !== null) continue;
@@ -201,7 +190,18 @@ function readPauses(raw: unknown, n: number, report: Report, where: { activity: 
   return Uint32Array.from(out);
 }
 
-function readLaps(raw: unknown, report: Report, where: { activity: number } | undefined): Lap[] {
+/**
+ * Laps as sent (kept in their encoded form, so that writing them again gives the same bytes), each with
+ * what the document implies of its source: the last sample inside it, distance laps triggered by distance,
+ * and an intensity that maps back to the same lap type.
+ */
+function readLaps(
+  raw: unknown,
+  duration: Float64Array,
+  distance: Float64Array | null,
+  report: Report,
+  where: { activity: number } | undefined,
+): Lap[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalid('laps must be an array');
   const laps: Lap[] = [];
@@ -212,12 +212,35 @@ function readLaps(raw: unknown, report: Report, where: { activity: number } | un
     const dur = lap?.endDuration;
     const dist = lap?.endDistance;
     // Docs: if both are sent, duration wins.
-    if (type !== null && typeof dur === 'number' && Number.isFinite(dur)) laps.push({ type, by: 'duration', end: dur });
-    else if (type !== null && typeof dist === 'number' && Number.isFinite(dist)) laps.push({ type, by: 'distance', end: dist });
-    else bad++;
+    if (type !== null && typeof dur === 'number' && Number.isFinite(dur)) {
+      laps.push({ type, by: 'duration', end: dur, endIndex: lastAtOrBelow(duration, dur), trigger: LapTrigger.Unknown, intensity: INTENSITY_OF[type], startTime: NaN });
+    } else if (type !== null && typeof dist === 'number' && Number.isFinite(dist)) {
+      const endIndex = distance === null ? duration.length - 1 : lastAtOrBelow(distance, dist / 1000);
+      laps.push({ type, by: 'distance', end: dist, endIndex, trigger: LapTrigger.Distance, intensity: INTENSITY_OF[type], startTime: NaN });
+    } else bad++;
   }
   if (bad > 0) report.warn('bad-lap', 'laps without a known lapType and a numeric end were left out', bad, where);
   return laps;
+}
+
+/** The intensity each lap type comes from (so that `lapTypes` gives the type back). */
+const INTENSITY_OF: Readonly<Record<LapType, Intensity>> = {
+  general: Intensity.Active,
+  interval: Intensity.Interval,
+  recovery: Intensity.Recovery,
+  warmup: Intensity.Warmup,
+  cooldown: Intensity.Cooldown,
+};
+
+/** Index of the last sample whose value is at most `v` (values with gaps allowed), at least 0. */
+function lastAtOrBelow(col: Float64Array, v: number): number {
+  let last = 0;
+  for (let i = 0; i < col.length; i++) {
+    const x = col[i];
+    if (x === x && x > v) break;
+    last = i;
+  }
+  return last;
 }
 
 function lapType(v: unknown): LapType | null {

@@ -9,12 +9,13 @@
  * get the gap rule over every sample; files with markers get it at lap boundaries only.
  */
 import type { SaxesTagPlain } from 'saxes';
-import { type Activity, Intensity, emptyMeta } from '../../core/activity.js';
+import { type Activity, Intensity, LapTrigger, emptyMeta } from '../../core/activity.js';
+import { intensityOfTcx, lapTriggerOfTcx, sportOfTcx } from '../../tcx/vocabulary.js';
 import type { DecodeContext } from '../decoder.js';
 import { ConvertError, ErrorCode } from '../../core/errors.js';
 import { parseNumber, TextValues } from '../xml/numbers.js';
 import { deviceTypeOf } from '../xml/device.js';
-import { type SampleCounter, TrackWriter } from '../xml/track-collector.js';
+import { P, type SampleCounter, TrackCollector } from '../xml/track-collector.js';
 import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
 
 // Element ids: the index of the local name in NAMES.
@@ -78,22 +79,6 @@ const WANT_TEXT = textTable(NAMES, [
   'DistanceMeters', 'TotalTimeSeconds', 'Value', 'Cadence', 'RunCadence', 'Speed', 'Watts', 'Name', 'VersionMajor', 'VersionMinor',
 ]);
 
-/** TCX `Sport` attribute → runjson sport. */
-export function tcxSport(sport: string | undefined): string {
-  switch (sport) {
-    case 'Running':
-      return 'running';
-    case 'Biking':
-      return 'cycling';
-    case undefined:
-    case '':
-    case 'Other':
-      return 'other';
-    default:
-      return sport.toLowerCase();
-  }
-}
-
 /** Streams a TCX document into activities. */
 export class TcxHandler implements XmlHandler {
   readonly format = 'tcx' as const;
@@ -107,7 +92,7 @@ export class TcxHandler implements XmlHandler {
   private courses = 0;
 
   // The activity being read.
-  private w: TrackWriter | null = null;
+  private w: TrackCollector | null = null;
   private sport = 'other';
   private notes: string | null = null;
   private creatorName: string | null = null;
@@ -120,7 +105,7 @@ export class TcxHandler implements XmlHandler {
   private lapTotal = NaN;
   private tracksInLap = 0;
   private markers = false;
-  private lapByDistance = false;
+  private lapTrigger: LapTrigger = LapTrigger.Unknown;
   private lapIntensity: Intensity = Intensity.Active;
   private emptyLaps = 0;
 
@@ -154,7 +139,7 @@ export class TcxHandler implements XmlHandler {
         this.inLap = true;
         this.lapFirst = this.w.builder.length;
         this.tracksInLap = 0;
-        this.lapByDistance = false;
+        this.lapTrigger = LapTrigger.Unknown;
         this.lapIntensity = Intensity.Active;
         this.lapTotal = NaN;
         this.lapStart = this.values.times.parse(tag.attributes.StartTime ?? '');
@@ -189,34 +174,34 @@ export class TcxHandler implements XmlHandler {
           w.time = this.values.time(text);
           return;
         case LAT:
-          w.lat = this.values.num(text);
+          w.point[P.latitude] = this.values.num(text);
           return;
         case LON:
-          w.lon = this.values.num(text);
+          w.point[P.longitude] = this.values.num(text);
           return;
         case ALT:
-          w.ele = this.values.num(text);
+          w.point[P.elevation] = this.values.num(text);
           return;
         case DIST:
-          w.dist = this.values.km(text);
+          w.point[P.distance] = this.values.km(text);
           return;
         case VALUE:
-          if (this.inHr) w.hr = this.values.num(text);
+          if (this.inHr) w.point[P.heartRate] = this.values.num(text);
           return;
         case HR:
           this.inHr = false;
           return;
         case CADENCE:
-          w.cad = this.values.num(text);
+          w.point[P.cadence] = this.values.num(text);
           return;
         case RUN_CADENCE:
           w.runCad = this.values.num(text);
           return;
         case SPEED:
-          w.speed = this.values.num(text);
+          w.point[P.speed] = this.values.num(text);
           return;
         case WATTS:
-          w.power = this.values.num(text);
+          w.point[P.power] = this.values.num(text);
           return;
         case TRACKPOINT:
           this.inTrackpoint = false;
@@ -228,10 +213,10 @@ export class TcxHandler implements XmlHandler {
     }
     switch (id) {
       case INTENSITY:
-        if (this.inLap) this.lapIntensity = text.trim() === 'Resting' ? Intensity.Rest : Intensity.Active;
+        if (this.inLap) this.lapIntensity = intensityOfTcx(text);
         return;
       case TRIGGER:
-        if (this.inLap) this.lapByDistance = text.trim() === 'Distance';
+        if (this.inLap) this.lapTrigger = lapTriggerOfTcx(text);
         return;
       case TOTAL_TIME:
         if (this.inLap) this.lapTotal = parseNumber(text);
@@ -240,7 +225,7 @@ export class TcxHandler implements XmlHandler {
         if (!this.inLap) return;
         this.inLap = false;
         if (w.builder.length > this.lapFirst) {
-          w.lap(this.lapByDistance, this.lapIntensity);
+          w.builder.lap(this.lapTrigger, this.lapIntensity, w.builder.length - 1, this.lapStart);
           this.addWindow(w);
         } else {
           this.emptyLaps++;
@@ -282,7 +267,7 @@ export class TcxHandler implements XmlHandler {
    * The pause time a lap holds by its own account: its elapsed time (StartTime to its last trackpoint)
    * minus its TotalTimeSeconds (timer time). The gap rule may not put more pause than that in the lap.
    */
-  private addWindow(w: TrackWriter): void {
+  private addWindow(w: TrackCollector): void {
     const b = w.builder;
     const last = b.length - 1;
     const start = this.lapStart === this.lapStart ? Math.min(this.lapStart, b.time[this.lapFirst]) : b.time[this.lapFirst];
@@ -292,8 +277,8 @@ export class TcxHandler implements XmlHandler {
 
   private startActivity(sport: string | undefined): void {
     if (this.w !== null) this.endActivity();
-    this.w = new TrackWriter(this.counter, this.ctx.options);
-    this.sport = tcxSport(sport);
+    this.w = new TrackCollector(this.counter, this.ctx.options);
+    this.sport = sportOfTcx(sport);
     this.notes = null;
     this.creatorName = null;
     this.versionMajor = '';

@@ -3,7 +3,7 @@
  * Spec §2: a dedicated device → `Other`; a phone app → `Apple` / `Google` only where the file says which;
  * anything else → null (the option, if any, fills it later).
  */
-import type { DeviceType } from '../../core/activity.js';
+import type { DeviceType } from '../../activity-json/vocabulary.js';
 
 /** Dedicated devices (watches, bike computers, handhelds) and the services that only export them. */
 const DEDICATED =

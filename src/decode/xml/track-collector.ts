@@ -1,15 +1,15 @@
 /**
- * One activity being read from TCX or GPX: a trackpoint's values are gathered in scalar fields while its
- * element is open and appended into the ActivityBuilder's columns when it closes (never an object per
- * sample). Time order is enforced here, pauses are tracked, and at the end the cadence and gap rules
- * run before the columns are trimmed into an Activity.
+ * One activity being read from TCX or GPX: a trackpoint's values are gathered in a small array indexed by
+ * the series table while its element is open, and appended into the ActivityBuilder's columns when it
+ * closes (never an object per sample). Time order is enforced here, pauses are tracked, and at the end the
+ * cadence and gap rules run; the gap rule's pauses go to the builder before it finishes, so duration and
+ * laps are derived once, from every pause.
  */
-import type { Activity, ActivityMeta, Intensity } from '../../core/activity.js';
+import type { Activity, ActivityMeta } from '../../core/activity.js';
 import { ActivityBuilder } from '../../core/builder.js';
-import { deriveDuration } from '../../core/duration.js';
-import { ConvertError, ErrorCode, Report } from '../../core/errors.js';
-import { lapsFromSource } from '../../core/laps.js';
-import type { ResolvedOptions } from '../../convert/options.js';
+import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
+import { SERIES_INDEX, SERIES_KEYS } from '../../core/series.js';
+import type { DecodeOptions } from '../decoder.js';
 import { DEFAULT_PAUSE_GAP_S, type PauseWindow, cadenceLegs, gapPauses } from './track-rules.js';
 
 /** Samples appended across every activity of one input (for `limits.maxSamples`). */
@@ -20,22 +20,18 @@ export interface SampleCounter {
 /** How the gap rule applies to an activity. */
 export type GapMode = 'all' | 'candidates' | 'none';
 
-/** Builds one activity from trackpoints. */
-export class TrackWriter {
-  // The trackpoint being read (NaN = not given).
+/** Index of each series in {@link TrackCollector.point}. */
+export const P = SERIES_INDEX;
+const SERIES_COUNT = SERIES_KEYS.length;
+
+/** Collects one activity's trackpoints into an {@link ActivityBuilder}. */
+export class TrackCollector {
+  /** Time of the trackpoint being read (ms since the epoch; NaN = not given). */
   time = NaN;
-  lat = NaN;
-  lon = NaN;
-  ele = NaN;
-  /** km */
-  dist = NaN;
-  hr = NaN;
-  cad = NaN;
+  /** Values of the trackpoint being read, by series index ({@link P}; NaN = not given). */
+  readonly point = new Float64Array(SERIES_COUNT);
   /** A second cadence source (TCX RunCadence wins over Cadence). */
   runCad = NaN;
-  temp = NaN;
-  power = NaN;
-  speed = NaN;
 
   readonly builder: ActivityBuilder;
   /** Index of the first sample after each explicit pause (the source's own markers). */
@@ -53,25 +49,17 @@ export class TrackWriter {
   private readonly counter: SampleCounter;
   private readonly maxSamples: number;
 
-  constructor(counter: SampleCounter, options: ResolvedOptions) {
+  constructor(counter: SampleCounter, options: DecodeOptions) {
     this.builder = new ActivityBuilder(1024);
     this.counter = counter;
     this.maxSamples = options.limits.maxSamples;
   }
 
-  /** Clears the trackpoint fields (call when a trackpoint opens). */
+  /** Clears the trackpoint's values (call when a trackpoint opens). */
   resetPoint(): void {
     this.time = NaN;
-    this.lat = NaN;
-    this.lon = NaN;
-    this.ele = NaN;
-    this.dist = NaN;
-    this.hr = NaN;
-    this.cad = NaN;
+    this.point.fill(NaN);
     this.runCad = NaN;
-    this.temp = NaN;
-    this.power = NaN;
-    this.speed = NaN;
   }
 
   /** Marks an explicit pause: the next sample kept is the first after it. */
@@ -116,31 +104,19 @@ export class TrackWriter {
       this.pending = false;
       if (i > 0) this.explicit.push(i);
     }
-    let lat = this.lat;
-    let lon = this.lon;
-    if (lat === lat || lon === lon) {
-      if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) {
-        this.badPosition++;
-        lat = NaN;
-        lon = NaN;
-      } else {
-        b.set('latitude', i, lat);
-        b.set('longitude', i, lon);
-      }
+    const p = this.point;
+    const lat = p[P.latitude];
+    const lon = p[P.longitude];
+    if ((lat === lat || lon === lon) && !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) {
+      this.badPosition++;
+      p[P.latitude] = NaN;
+      p[P.longitude] = NaN;
     }
-    if (this.ele === this.ele) b.set('elevation', i, this.ele);
-    if (this.dist === this.dist) b.set('distance', i, this.dist);
-    if (this.hr === this.hr) b.set('heartRate', i, this.hr);
-    const cad = this.runCad === this.runCad ? this.runCad : this.cad;
-    if (cad === cad) b.set('cadence', i, cad);
-    if (this.temp === this.temp) b.set('temperature', i, this.temp);
-    if (this.power === this.power) b.set('power', i, this.power);
-    if (this.speed === this.speed) b.set('speed', i, this.speed);
-  }
-
-  /** Ends a lap at the last sample kept. */
-  lap(byDistance: boolean, intensity: Intensity): void {
-    this.builder.lap(byDistance, intensity);
+    if (this.runCad === this.runCad) p[P.cadence] = this.runCad;
+    for (let k = 0; k < SERIES_COUNT; k++) {
+      const v = p[k];
+      if (v === v) b.setAt(k, i, v);
+    }
   }
 
   /**
@@ -150,7 +126,7 @@ export class TrackWriter {
    */
   finish(
     meta: ActivityMeta,
-    options: ResolvedOptions,
+    options: DecodeOptions,
     report: Report,
     gapMode: GapMode,
     startTime: number | undefined,
@@ -178,22 +154,14 @@ export class TrackWriter {
             candidates: gapMode === 'candidates' ? this.candidates : null,
             windows: gapMode === 'all' ? this.windows : null,
           });
-    const opts = { startTime, activity: index };
-    if (gap.pauses.length === 0) return b.finish(meta, report, opts);
-
-    report.note(
-      'pauses-detected',
-      `pauses found by the gap rule (gap over ${gap.thresholdS} s with less than a slow walk's distance covered)`,
-      gap.pauses.length,
-      where,
-    );
-    // The builder knows only the explicit pauses: finish with a scratch report, then redo duration and
-    // laps with every pause (so lap warnings are counted once, in the real report).
-    const a = b.finish(meta, new Report(false), opts);
-    const all = Array.from(new Set([...this.explicit, ...gap.pauses])).sort((x, y) => x - y);
-    a.pauses = Uint32Array.from(all);
-    a.duration = deriveDuration(a.time, a.pauses, a.startTime);
-    a.laps = lapsFromSource(b.laps, a.duration, a.series.distance, report, index);
-    return a;
+    if (gap.pauses.length > 0) {
+      report.note(
+        'pauses-detected',
+        `pauses found by the gap rule (gap over ${gap.thresholdS} s with less than a slow walk's distance covered)`,
+        gap.pauses.length,
+        where,
+      );
+    }
+    return b.finish(meta, report, { startTime, activity: index, pauses: gap.pauses });
   }
 }

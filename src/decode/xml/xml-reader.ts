@@ -34,7 +34,7 @@
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Activity } from '../../core/activity.js';
-import { ConvertError, ErrorCode, type SourceFormat } from '../../core/errors.js';
+import { ConvertError, ErrorCode, type Report, type SourceFormat } from '../../core/errors.js';
 import type { DecodeContext } from '../decoder.js';
 import { XmlTextStream } from './text-stream.js';
 
@@ -96,8 +96,11 @@ export class XmlReader {
     this.buf = buf;
   };
 
+  private readonly report: Report;
+
   constructor(ctx: DecodeContext, select: HandlerSelector) {
     this.select = select;
+    this.report = ctx.report;
     this.maxDepth = ctx.options.limits.maxDepth;
     this.maxString = ctx.options.limits.maxStringLength;
     this.stack = new Int32Array(this.maxDepth + 1);
@@ -221,6 +224,8 @@ export class XmlReader {
     }
     this.handler = handler;
     this.format = handler.format;
+    // From here on, errors and `strict` failures name the format the root element says (not just "XML").
+    this.report.format = handler.format;
     this.vocabulary = new Map(handler.names.map((n, i) => [n, i]));
     this.vocabulary.delete('');
     this.wantText = handler.wantText;

@@ -4,30 +4,84 @@
  * of the series: each number goes from its column into the output once.
  */
 import type { Activity } from '../../core/activity.js';
-import { JSON_SERIES_KEYS } from '../../core/series.js';
+import { RECORDED_SERIES_KEYS, type RecordedSeriesKey } from '../../core/series.js';
 import { type Summary, summarize } from '../../core/summary.js';
-import { formatLocalTime } from '../../core/time.js';
+import type { Encoder, EncodeOptions } from '../encoder.js';
 import { ByteWriter } from './byte-writer.js';
+import { formatLocalTime } from '../../activity-json/local-time.js';
 
-/** Options of {@link toActivityJson}. */
-export interface ToActivityJsonOptions {
-  /** Emit the `power` series (spec §3: only when the caller asks). Default false. */
-  includePower?: boolean;
-  /** A summary already computed for this activity, to avoid recomputing it. */
-  summary?: Summary;
-}
+/** Options of {@link toActivityJson}: those of every encoder (power only when asked, a summary already computed). */
+export type ToActivityJsonOptions = EncodeOptions;
 
 /** The recording keys an activity's Activity JSON carries, in output order. */
 export function recordingKeys(a: Activity, includePower = false): string[] {
   const keys: string[] = [];
   if (a.hasClock) keys.push('clock');
   keys.push('duration');
-  for (const key of JSON_SERIES_KEYS) {
+  for (const key of RECORDED_SERIES_KEYS) {
     if (key === 'power' && !includePower) continue;
     if (a.series[key] !== null) keys.push(key);
   }
   return keys;
 }
+
+/**
+ * The Activity JSON encoder. It keeps one writer from call to call (writing is synchronous, so calls
+ * cannot overlap) and copies bytes out at exactly their size: before, each result was a view into a fresh
+ * buffer sized for the worst case, ~1.6× the output, which a caller holding many results (a batch without
+ * an output folder) kept alive. Time: neutral (corpus FIT → JSON best 58.8–59.5 ms before, 58.8–62.4 ms
+ * after; full garbage collections 77 → 65 over the same run — V8 runs them on ArrayBuffer memory growth).
+ * A writer grown past 16 MiB is not kept.
+ */
+export class ActivityJsonEncoder implements Encoder {
+  readonly format = 'json';
+  readonly extension = 'json';
+  readonly mediaType = 'application/json';
+  private scratch: ByteWriter | null = null;
+
+  encode(activity: Activity, options: EncodeOptions, sink: (chunk: Uint8Array) => void): void {
+    this.withBytes(activity, options, sink);
+  }
+
+  /** Activity JSON text. */
+  text(activity: Activity, options: ToActivityJsonOptions = {}): string {
+    try {
+      return writeActivityJson(this.writer(activity, options), activity, options).text();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Activity JSON bytes, in a buffer of their exact size. */
+  bytes(activity: Activity, options: ToActivityJsonOptions = {}): Uint8Array {
+    return this.withBytes(activity, options, (b) => b.slice());
+  }
+
+  /** Hands `use` a view of the Activity JSON bytes, valid only during the call (the writer's own buffer). */
+  withBytes<T>(activity: Activity, options: ToActivityJsonOptions, use: (bytes: Uint8Array) => T): T {
+    try {
+      return use(writeActivityJson(this.writer(activity, options), activity, options).bytes());
+    } finally {
+      this.release();
+    }
+  }
+
+  private writer(a: Activity, options: ToActivityJsonOptions): ByteWriter {
+    const capacity = 1024 + a.length * (recordingKeys(a, options.includePower).length) * 12;
+    if (this.scratch === null || this.scratch.buf.length < capacity) this.scratch = new ByteWriter(capacity);
+    this.scratch.pos = 0;
+    return this.scratch;
+  }
+
+  private release(): void {
+    if (this.scratch !== null && this.scratch.buf.length > SCRATCH_KEEP) this.scratch = null;
+  }
+}
+
+const SCRATCH_KEEP = 16 << 20;
+
+/** The Activity JSON encoder (the one the registry hands out). */
+export const activityJsonEncoder = new ActivityJsonEncoder();
 
 /**
  * Writes an activity as Activity JSON text.
@@ -38,16 +92,12 @@ export function recordingKeys(a: Activity, includePower = false): string[] {
  * ```
  */
 export function toActivityJson(a: Activity, options: ToActivityJsonOptions = {}): string {
-  const text = writeActivityJson(a, options).text();
-  release();
-  return text;
+  return activityJsonEncoder.text(a, options);
 }
 
 /** Writes an activity as Activity JSON, UTF-8 bytes (what an uploader sends), in a buffer of its exact size. */
 export function toActivityJsonBytes(a: Activity, options: ToActivityJsonOptions = {}): Uint8Array {
-  const bytes = writeActivityJson(a, options).bytes().slice();
-  release();
-  return bytes;
+  return activityJsonEncoder.bytes(a, options);
 }
 
 /**
@@ -56,39 +106,13 @@ export function toActivityJsonBytes(a: Activity, options: ToActivityJsonOptions 
  * file, the copy {@link toActivityJsonBytes} makes is saved.
  */
 export function withActivityJsonBytes<T>(a: Activity, options: ToActivityJsonOptions, use: (bytes: Uint8Array) => T): T {
-  try {
-    return use(writeActivityJson(a, options).bytes());
-  } finally {
-    release();
-  }
+  return activityJsonEncoder.withBytes(a, options, use);
 }
 
-/**
- * One writer reused from call to call (the writing is synchronous, so calls cannot overlap), its bytes
- * copied out at exactly their size: before, each result was a view into a fresh buffer sized for the
- * worst case, ~1.6× the output, which a caller holding many results (a batch without an output folder)
- * kept alive. Time: neutral (corpus FIT → JSON best 58.8–59.5 ms before, 58.8–62.4 ms after; full
- * garbage collections 77 → 65 over the same run — V8 runs them on ArrayBuffer memory growth). A writer
- * grown past SCRATCH_KEEP is not kept.
- */
-let scratch: ByteWriter | null = null;
-const SCRATCH_KEEP = 16 << 20;
-
-function writerFor(capacity: number): ByteWriter {
-  if (scratch === null || scratch.buf.length < capacity) scratch = new ByteWriter(capacity);
-  scratch.pos = 0;
-  return scratch;
-}
-
-function release(): void {
-  if (scratch !== null && scratch.buf.length > SCRATCH_KEEP) scratch = null;
-}
-
-function writeActivityJson(a: Activity, options: ToActivityJsonOptions): ByteWriter {
+function writeActivityJson(w: ByteWriter, a: Activity, options: ToActivityJsonOptions): ByteWriter {
   const m = a.meta;
   const sum = options.summary ?? summarize(a);
   const keys = recordingKeys(a, options.includePower);
-  const w = writerFor(1024 + a.length * keys.length * 12);
   let first = true;
   const key = (k: string): void => {
     w.ascii(first ? '{"' + k + '":' : ',"' + k + '":');
@@ -138,7 +162,7 @@ function writeActivityJson(a: Activity, options: ToActivityJsonOptions): ByteWri
     const name = keys[k];
     if (name === 'clock') w.seconds(a.time, n, a.startTime);
     else if (name === 'duration') w.column(a.duration, n);
-    else w.column(a.series[name as (typeof JSON_SERIES_KEYS)[number]] as Float64Array, n);
+    else w.column(a.series[name as RecordedSeriesKey] as Float64Array, n);
   }
   w.ascii(']');
   key('pauseIndexes');

@@ -35,7 +35,7 @@ function rows(path: string): Row[] {
   let acts;
   try {
     m = readFitMessages(bytes);
-    acts = decodeFit(bytes, { sports: 'all' });
+    acts = decodeFit(bytes);
   } catch {
     return [];
   }

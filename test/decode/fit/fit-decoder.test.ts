@@ -5,12 +5,13 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConvertSession, convertSync } from '../../../src/convert/convert.js';
+import { convertSync } from '../../../src/index.js';
 import { ConvertError, Report } from '../../../src/core/errors.js';
 import { decodeFit, decodeFitStream, readFitMessages } from '../../../src/decode/fit/index.js';
 import type { ConvertOptions } from '../../../src/convert/options.js';
 import { validate } from '../../../src/activity-json/validate.js';
 import { FIXTURES, listFiles, readBytes } from '../../helpers/paths.js';
+import { ConvertSession } from '../../../src/index.js';
 
 const fit = (name: string): Uint8Array => readBytes(join(FIXTURES, 'fit', name));
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Report } from '../../../src/core/errors.js';
 import { createFitDecoder, decodeFit, readFitMessages } from '../../../src/decode/fit/index.js';
 import { mergeHrMessages } from '../../../src/decode/fit/hr-merge.js';
-import { resolveOptions } from '../../../src/convert/options.js';
+import { decodeOptions } from '../../../src/decode/decoder.js';
 import { fitFile as handMadeFile, intBytes } from '../../helpers/fit-bytes.js';
 import { CORPUS, FIXTURES, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';
 
@@ -248,7 +248,7 @@ describe('hr messages: synthetic files against @garmin/fitsdk', () => {
     expect(Array.from(heart, (v) => (v === v ? v : undefined))).toEqual(expected);
     expect(warning(report, 'heart-rate-merged')).toBe(expected.filter((v) => v !== undefined).length);
     for (const step of [1, 7, 64]) {
-      const d = createFitDecoder({ options: resolveOptions({}), report: new Report(false, 'fit') });
+      const d = createFitDecoder({ options: decodeOptions(), report: new Report(false, 'fit') });
       for (let p = 0; p < bytes.length; p += step) d.push(bytes.subarray(p, p + step));
       const [b] = d.finish();
       expect(Array.from(b.series.heartRate as Float64Array)).toEqual(Array.from(heart));

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { convertSync } from '../../../src/convert/convert.js';
+import { convertSync } from '../../../src/index.js';
 import { ConvertError } from '../../../src/core/errors.js';
 import { FitReader } from '../../../src/decode/fit/fit-reader.js';
 import { readFitMessages } from '../../../src/decode/fit/index.js';

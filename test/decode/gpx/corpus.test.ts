@@ -5,10 +5,11 @@
  */
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSync, type ConvertResult } from '../../../src/convert/convert.js';
+import { convertSync } from '../../../src/index.js';
 import { ConvertError } from '../../../src/core/errors.js';
 import { decoderContract } from '../../helpers/contract.js';
 import { CORPUS, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';
+import type { ConvertResult } from '../../../src/convert/result.js';
 
 const files = listFiles(CORPUS, 'gpx', '.gpx');
 

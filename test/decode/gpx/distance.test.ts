@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSync } from '../../../src/convert/convert.js';
+import { convertSync } from '../../../src/index.js';
 import { geodesicDistanceExact } from '../../../src/core/geodesic.js';
 import { CORPUS, FIXTURES, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';
 

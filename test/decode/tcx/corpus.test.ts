@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSync } from '../../../src/convert/convert.js';
+import { convertSync } from '../../../src/index.js';
 import { ConvertError } from '../../../src/core/errors.js';
 import { CORPUS, HAS_CORPUS, listFiles, readBytes } from '../../helpers/paths.js';
 import { decoderContract } from '../../helpers/contract.js';

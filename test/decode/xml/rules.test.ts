@@ -1,10 +1,10 @@
 /** The gap rule, the cadence rule, sports and device types, on the project's own fixtures. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSync } from '../../../src/convert/convert.js';
+import { convertSync } from '../../../src/index.js';
 import { Report } from '../../../src/core/errors.js';
-import { gpxSport } from '../../../src/decode/gpx/from-gpx.js';
-import { tcxSport } from '../../../src/decode/tcx/from-tcx.js';
+import { sportOfGpx as gpxSport } from '../../../src/gpx/vocabulary.js';
+import { sportOfTcx as tcxSport } from '../../../src/tcx/vocabulary.js';
 import { deviceTypeOf } from '../../../src/decode/xml/device.js';
 import { cadenceLegs, gapPauses } from '../../../src/decode/xml/track-rules.js';
 import { FIXTURES, readBytes } from '../../helpers/paths.js';

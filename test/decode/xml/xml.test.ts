@@ -3,12 +3,13 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { convert, convertSync, ConvertSession } from '../../../src/convert/convert.js';
+import { convert, convertSync } from '../../../src/index.js';
 import { ConvertError } from '../../../src/core/errors.js';
 import type { ConvertOptions } from '../../../src/convert/options.js';
 import { chooseEncoding } from '../../../src/decode/xml/text-stream.js';
 import { decoderContract, outcome } from '../../helpers/contract.js';
 import { FIXTURES, listFiles, readBytes } from '../../helpers/paths.js';
+import { ConvertSession } from '../../../src/index.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -1,0 +1,85 @@
+/**
+ * What a conversion gives: each activity in columns with its summary, and its bytes in any target format
+ * of the encoder registry one call away.
+ */
+import type { ActivityJson } from '../activity-json/types.js';
+import type { Activity } from '../core/activity.js';
+import type { SourceFormat, Warning } from '../core/errors.js';
+import { type Summary, summarize } from '../core/summary.js';
+import { toActivityJson } from '../encode/json/to-activity-json.js';
+import { type TargetFormat, encoderFor } from '../encode/registry.js';
+
+/** One converted activity. */
+export interface ConvertedActivity {
+  /** The activity in columns. */
+  readonly activity: Activity;
+  /** Its summary, recomputed from the series (spec §6). */
+  readonly summary: Summary;
+  /** Activity JSON text, written straight from the columns (the fast path). */
+  toJson(): string;
+  /**
+   * The activity in a target format (default Activity JSON, what an uploader sends), as bytes of their
+   * exact size.
+   *
+   * @throws {ConvertError} `unsupported` for a format runjson does not write.
+   */
+  toBytes(to?: TargetFormat): Uint8Array;
+  /**
+   * Hands `use` the bytes of {@link toBytes} as views valid only during the call (the encoder's own
+   * buffer, reused by the next conversion): for writing them straight to a file or socket without a copy.
+   * `use` is called once per chunk the encoder writes, in order (once for Activity JSON).
+   */
+  withBytes<T>(use: (bytes: Uint8Array) => T, to?: TargetFormat): T;
+  /** Activity JSON as a plain object (parsed from {@link toJson}, so the two always agree). */
+  toObject(): ActivityJson;
+}
+
+/** What `convert()`, `convertSync()` and `ConvertSession.finish()` return. */
+export interface ConvertResult {
+  /** The format the input turned out to be. */
+  format: SourceFormat;
+  /** The activities found, in file order (one file may hold several runs). */
+  activities: ConvertedActivity[];
+  /** Every value left out or corrected, and other notes, merged and counted. */
+  warnings: Warning[];
+}
+
+/** The activities of a finished conversion, with their outputs one call away. */
+export function convertResult(format: SourceFormat, activities: readonly Activity[], warnings: Warning[], includePower: boolean): ConvertResult {
+  return { format, activities: activities.map((a) => converted(a, includePower)), warnings };
+}
+
+function converted(activity: Activity, includePower: boolean): ConvertedActivity {
+  const summary = summarize(activity);
+  const options = { includePower, summary };
+  return {
+    activity,
+    summary,
+    toJson: () => toActivityJson(activity, options),
+    toBytes: (to = 'json') => {
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      encoderFor(to).encode(activity, options, (c) => {
+        chunks.push(chunks.length === 0 ? c : c.slice());
+        total += c.length;
+      });
+      // One chunk (Activity JSON): copy it at its exact size; several: one array.
+      if (chunks.length === 1) return chunks[0].slice();
+      const out = new Uint8Array(total);
+      let o = 0;
+      for (const c of chunks) {
+        out.set(c, o);
+        o += c.length;
+      }
+      return out;
+    },
+    withBytes: <T>(use: (bytes: Uint8Array) => T, to: TargetFormat = 'json'): T => {
+      let out: T | undefined;
+      encoderFor(to).encode(activity, options, (c) => {
+        out = use(c);
+      });
+      return out as T;
+    },
+    toObject: () => JSON.parse(toActivityJson(activity, options)) as ActivityJson,
+  };
+}
