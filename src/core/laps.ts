@@ -52,7 +52,7 @@ export function lapsFromSource(
       dropped++;
       continue;
     }
-    kept.push({ ...lap, endIndex: end });
+    kept.push({ endIndex: end, trigger: lap.trigger, intensity: lap.intensity, startTime: lap.startTime });
     lastEnd = end;
   }
   if (dropped > 0) {
@@ -69,7 +69,7 @@ export function lapsFromSource(
     const dist = byDistance && distance !== null ? lastValidAtOrBefore(distance, src.endIndex) : NaN;
     if (byDistance && dist === dist && dist * 1000 > prevDist) {
       prevDist = dist * 1000;
-      laps.push({ ...src, type: types[k], by: 'distance', end: km2m(dist) });
+      laps.push(lapOf(src, types[k], 'distance', km2m(dist)));
       continue;
     }
     const dur = duration[src.endIndex];
@@ -79,9 +79,14 @@ export function lapsFromSource(
       continue;
     }
     prevDur = dur;
-    laps.push({ ...src, type: types[k], by: 'duration', end: dur });
+    laps.push(lapOf(src, types[k], 'duration', dur));
   }
   return laps;
+}
+
+/** A lap, its fields always in one order (object spreads here were 4 % of a corpus FIT conversion). */
+function lapOf(src: SourceLap, type: LapType, by: Lap['by'], end: number): Lap {
+  return { type, by, end, endIndex: src.endIndex, trigger: src.trigger, intensity: src.intensity, startTime: src.startTime };
 }
 
 /** km → m, rounded to the micrometre so that `0.4` km is written `400`, not `400.00000000000006`. */

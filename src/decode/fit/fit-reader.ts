@@ -19,7 +19,7 @@ import { crc16 } from '../../fit/crc.js';
 import { type CompiledPlan, compilePlan, type PlanOps, planCompilation } from './plan-compiler.js';
 import { Mesg } from '../../fit/profile.js';
 import { FieldKind, MAX_SLOTS, type MessageSpec, specOf } from './message-specs.js';
-import { type FitThreadCache, fitThreadCache, rememberDefinition } from './thread-cache.js';
+import { type FitThreadCache, fitThreadCache, type KnownDefinition, rememberDefinition } from './thread-cache.js';
 
 /** Receives the decoded messages the semantic layer wants. */
 export interface FitSink {
@@ -77,18 +77,6 @@ const STATE_DATA = 1;
 const STATE_CRC = 2;
 const STATE_SKIP = 3;
 
-/** A definition message read before: its bytes and what `define` built from them. */
-export interface KnownDefinition {
-  bytes: Uint8Array;
-  /** The read plan (exact length; shared by every reader that installs it, never written to). */
-  plan: Int32Array;
-  fn: CompiledPlan | null;
-  size: number;
-  spec: MessageSpec;
-  /** The largest string field it defines (checked against each reader's limits.maxStringLength). */
-  maxString: number;
-}
-
 /** Where `define` builds a plan before copying it out at its exact length (grows as needed). */
 const PLAN_START = 256;
 const NO_PLAN = new Int32Array(0);
@@ -142,9 +130,10 @@ export class FitReader {
   /** Definitions read before on this thread, by the hash of their bytes (see `thread-cache.ts`). */
   private readonly known: Map<number, KnownDefinition>;
 
-  // The slots a data message is decoded into (read by the sink during its call only), and scratch.
-  private readonly vals = new Float64Array(MAX_SLOTS);
-  private readonly strs: (string | null)[] = new Array<string | null>(MAX_SLOTS).fill(null);
+  /** The slots a data message is decoded into (the thread's: see `thread-cache.ts`); read by the sink during its call only. */
+  private readonly vals: Float64Array;
+  private readonly strs: (string | null)[];
+  // Per-reader scratch.
   /** Element buffers of array slots (allocated when a definition first carries an array field). */
   private readonly arrs: Float64Array[] = new Array<Float64Array>(MAX_SLOTS).fill(NO_ELEMENTS);
   private readonly seen = new Uint8Array(MAX_SLOTS);
@@ -159,6 +148,8 @@ export class FitReader {
     this.report = report;
     this.limits = limits;
     this.known = cache.definitions;
+    this.vals = cache.slots;
+    this.strs = cache.strings;
   }
 
   /** Feeds the next chunk of the input. */

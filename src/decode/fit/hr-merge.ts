@@ -38,7 +38,7 @@
  * Spec: https://developer.garmin.com/fit/cookbook/ (HRM swim / stored heart rate) and the SDK's profile.
  */
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
-import type { RecordColumns } from './fit-messages.js';
+import type { RecordColumns } from './record-columns.js';
 import { FIT_EPOCH_S, profileComponents, profileField } from '../../fit/profile.js';
 import { HrSlots as H } from './message-specs.js';
 

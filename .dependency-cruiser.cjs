@@ -1,0 +1,132 @@
+// The layering of runjson, enforced (`npm run lint`); docs/architecture.md explains each rule.
+// Layers, lowest first: activity-json → core → fit|tcx|gpx → decode|encode → convert → (api) → batch → cli.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      comment: 'Modules form no import cycle.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'activity-json-stands-alone',
+      comment: "activity-json/ is the format's vocabulary and its checker: it imports nothing else of runjson.",
+      severity: 'error',
+      from: { path: '^src/activity-json/' },
+      to: { path: '^src/', pathNot: '^src/activity-json/' },
+    },
+    {
+      name: 'core-imports-nothing-above',
+      comment: 'core/ (the columns and pure derivations) imports only itself and activity-json/.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: '^src/(core|activity-json)/' },
+    },
+    {
+      name: 'format-vocabularies-below-codecs',
+      comment: 'fit/, tcx/, gpx/ (protocol and vocabulary shared by decoders and encoders) import only core/, activity-json/ and themselves.',
+      severity: 'error',
+      from: { path: '^src/(fit|tcx|gpx)/' },
+      to: { path: '^src/', pathNot: '^src/(core|activity-json|fit|tcx|gpx)/' },
+    },
+    {
+      name: 'decode-never-encode',
+      comment: 'Decoders never import encoders.',
+      severity: 'error',
+      from: { path: '^src/decode/' },
+      to: { path: '^src/encode/' },
+    },
+    {
+      name: 'encode-never-decode',
+      comment: 'Encoders never import decoders.',
+      severity: 'error',
+      from: { path: '^src/encode/' },
+      to: { path: '^src/decode/' },
+    },
+    {
+      name: 'codecs-below-convert',
+      comment: 'decode/ and encode/ import nothing from the layers above them.',
+      severity: 'error',
+      from: { path: '^src/(decode|encode)/' },
+      to: { path: '^src/(convert|api|batch|cli)/|^src/(index|browser)\\.ts$' },
+    },
+    {
+      name: 'xml-primitives-below-formats',
+      comment: 'decode/xml/ (the reader, numbers, track collector) serves tcx/ and gpx/ and never imports them; the dispatcher is decode/from-xml.ts.',
+      severity: 'error',
+      from: { path: '^src/decode/xml/' },
+      to: { path: '^src/decode/(tcx|gpx|fit|json)/|^src/decode/from-xml\\.ts$' },
+    },
+    {
+      name: 'decoders-apart',
+      comment: 'One format decoder never imports another.',
+      severity: 'error',
+      from: { path: '^src/decode/(fit|tcx|gpx|json)/' },
+      to: { path: '^src/decode/(fit|tcx|gpx|json)/', pathNot: '^src/decode/$1/' },
+    },
+    {
+      name: 'convert-below-node',
+      comment: 'convert/ imports nothing from the client or the Node wing.',
+      severity: 'error',
+      from: { path: '^src/convert/' },
+      to: { path: '^src/(api|batch|cli)/' },
+    },
+    {
+      name: 'batch-below-cli',
+      comment: 'The batch library never imports the command line.',
+      severity: 'error',
+      from: { path: '^src/batch/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'browser-safe-no-node',
+      comment: 'Everything below batch/ and cli/ runs in browsers: no Node built-in, no worker pool.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(batch|cli)/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'browser-safe-no-node-packages',
+      comment: 'Everything below batch/ and cli/ runs in browsers: no Node-only package.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(batch|cli)/' },
+      to: { path: 'node_modules/(piscina|@types/node)/' },
+    },
+    {
+      name: 'fit-sdk-only-in-fit',
+      comment: "@garmin/fitsdk (two thirds of a browser bundle) is read only by src/fit/, the FIT protocol layer.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/fit/' },
+      to: { path: 'node_modules/@garmin/fitsdk/' },
+    },
+    {
+      name: 'fit-loads-on-demand',
+      comment:
+        'The FIT protocol (and with it the SDK) is reached statically only by the FIT codecs; the FIT decoder only by the Node entry (convert/with-fit.ts) and the Node wing. convert/decoders.ts loads it with a dynamic import.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(fit|decode/fit|encode/fit|batch|cli)/|^src/convert/with-fit\\.ts$' },
+      to: { path: '^src/(fit|decode/fit)/', dynamic: false },
+    },
+    {
+      name: 'tools-use-test-helpers-only',
+      comment: 'bench/ and scripts/ may share test/helpers/, never a test file or another test folder.',
+      severity: 'error',
+      from: { path: '^(bench|scripts)/' },
+      to: { path: '^test/', pathNot: '^test/helpers/' },
+    },
+    {
+      name: 'src-never-imports-tests',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench|scripts)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
