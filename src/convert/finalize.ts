@@ -75,8 +75,13 @@ function finalizeOne(
   if (o.songs !== undefined) m.songs = o.songs;
 
   if (m.notes !== null && m.notes.length > MAX_NOTES) {
-    report.warn('notes-truncated', `notes cut at ${MAX_NOTES} characters`, m.notes.length - MAX_NOTES, where);
-    m.notes = m.notes.slice(0, MAX_NOTES);
+    // Cut at 800 UTF-16 units (what validate() counts), never between the two halves of a surrogate pair:
+    // a lone surrogate is not valid Unicode, and strict JSON readers refuse it.
+    let cut = MAX_NOTES;
+    const last = m.notes.charCodeAt(cut - 1);
+    if (last >= 0xd800 && last <= 0xdbff) cut--;
+    report.warn('notes-truncated', `notes cut at ${MAX_NOTES} characters`, m.notes.length - cut, where);
+    m.notes = m.notes.slice(0, cut);
   }
 
   const { latitude, longitude } = a.series;

@@ -101,6 +101,14 @@ describe('convert() on Activity JSON input', () => {
     expect(r.warnings.find((w) => w.code === 'notes-truncated')?.count).toBe(100);
   });
 
+  it('never cuts notes between the halves of a surrogate pair (an emoji at character 800)', () => {
+    const notes = 'x'.repeat(799) + '🏃'.repeat(10);
+    const doc = convertSync(text, { notes }).activities[0].toObject();
+    expect(doc.notes).toBe('x'.repeat(799));
+    expect(doc.notes).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(validate(doc)).toEqual([]);
+  });
+
   it('keeps the wall time of a start time with no offset, and warns', () => {
     const doc = JSON.parse(text) as Record<string, unknown>;
     doc.startDateTimeLocal = '2024-05-12T06:30:01.000';

@@ -43,24 +43,34 @@ export interface PlanOps {
 }
 
 const MAX_CACHED = 512;
-/** Compiled plans by a hash of the plan; each bucket holds the plans (compared whole) and their functions. */
-const cache = new Map<number, { plan: Int32Array; fn: CompiledPlan }[]>();
-let cached = 0;
-let enabled = true;
+
+/**
+ * This thread's compiled plans and whether compiling is allowed: module state, in one object. The cache
+ * is what makes a batch of files from one watch compile each definition once (compiling was the larger
+ * part of setting up a definition); bounded at 512 functions, cleared when full. `enabled` turns off for
+ * good at the first refusal of `new Function` (a strict Content-Security-Policy), and tests switch it to
+ * run the interpreter on the same inputs.
+ */
+const compiled = {
+  /** Compiled plans by a hash of the plan; each bucket holds the plans (compared whole) and their functions. */
+  byHash: new Map<number, { plan: Int32Array; fn: CompiledPlan }[]>(),
+  count: 0,
+  enabled: true,
+};
 
 /** Turns compilation off (or on again) for the process: tests use it to run the interpreter on the same inputs. */
 export function setPlanCompilation(on: boolean): void {
-  enabled = on;
+  compiled.enabled = on;
 }
 
 /** How many compiled plans the cache holds (for tests). */
 export function compiledPlans(): number {
-  return cached;
+  return compiled.count;
 }
 
 /** Whether plans are being compiled. */
 export function planCompilation(): boolean {
-  return enabled;
+  return compiled.enabled;
 }
 
 /**
@@ -68,12 +78,12 @@ export function planCompilation(): boolean {
  * interpreter (or compilation is off).
  */
 export function compilePlan(plan: Int32Array, n: number, ops: PlanOps): CompiledPlan | null {
-  if (!enabled) return null;
+  if (!compiled.enabled) return null;
   // Some devices redefine a local type before nearly every message: the lookup must be cheap (a string
   // key built from the plan cost 2.4 % of a corpus conversion; a hash and a compare cost next to nothing).
   let h = n;
   for (let k = 0; k < n; k++) h = Math.imul(h ^ plan[k], 0x01000193);
-  const bucket = cache.get(h);
+  const bucket = compiled.byHash.get(h);
   if (bucket !== undefined) {
     for (const e of bucket) if (e.plan.length === n && equal(e.plan, plan, n)) return e.fn;
   }
@@ -83,17 +93,17 @@ export function compilePlan(plan: Int32Array, n: number, ops: PlanOps): Compiled
   try {
     fn = new Function('buf', 'dv', 'p', 'vals', 'strs', body) as CompiledPlan;
   } catch {
-    enabled = false; // code generation not allowed here (CSP): the interpreter does it all
+    compiled.enabled = false; // code generation not allowed here (CSP): the interpreter does it all
     return null;
   }
-  if (cached >= MAX_CACHED) {
-    cache.clear();
-    cached = 0;
+  if (compiled.count >= MAX_CACHED) {
+    compiled.byHash.clear();
+    compiled.count = 0;
   }
   const entry = { plan: plan.slice(0, n), fn };
-  if (bucket !== undefined && cached > 0) bucket.push(entry);
-  else cache.set(h, [entry]);
-  cached++;
+  if (bucket !== undefined && compiled.count > 0) bucket.push(entry);
+  else compiled.byHash.set(h, [entry]);
+  compiled.count++;
   return fn;
 }
 
