@@ -47,6 +47,8 @@ export interface Position {
   line?: number;
   /** 1-based column, for text formats. */
   column?: number;
+  /** JSON pointer to the value, for Activity JSON input (e.g. `/laps/3/endDuration`). */
+  path?: string;
 }
 
 /** Options accepted by the {@link ConvertError} constructor. */
@@ -63,6 +65,7 @@ export class ConvertError extends Error {
   readonly offset: number | undefined;
   readonly line: number | undefined;
   readonly column: number | undefined;
+  readonly path: string | undefined;
 
   constructor(code: ErrorCode, message: string, init: ConvertErrorInit = {}) {
     super(formatMessage(message, init), init.cause === undefined ? undefined : { cause: init.cause });
@@ -71,6 +74,7 @@ export class ConvertError extends Error {
     this.offset = init.offset;
     this.line = init.line;
     this.column = init.column;
+    this.path = init.path;
   }
 }
 
@@ -90,6 +94,7 @@ function formatMessage(message: string, where: ConvertErrorInit): string {
   if (where.format) parts.push(where.format.toUpperCase());
   if (where.line !== undefined) parts.push(`line ${where.line}${where.column !== undefined ? `, column ${where.column}` : ''}`);
   else if (where.offset !== undefined) parts.push(`byte ${where.offset}`);
+  if (where.path !== undefined) parts.push(`at ${where.path}`);
   return parts.length > 0 ? `${message} (${parts.join(', ')})` : message;
 }
 
@@ -200,6 +205,7 @@ export class Report {
     if (where?.offset !== undefined) w.offset = where.offset;
     if (where?.line !== undefined) w.line = where.line;
     if (where?.column !== undefined) w.column = where.column;
+    if (where?.path !== undefined) w.path = where.path;
     if (where?.activity !== undefined) w.activity = where.activity;
     this.index.set(key, w);
     this.warnings.push(w);
