@@ -120,7 +120,14 @@ export const WARNING_CODES = {
   'time-jump': 'FIT records more than 30 days after the previous one: left out',
   'time-repeated': 'trackpoints at the same time as the one before (kept)',
   'no-time': 'trackpoints with no time cannot be placed on the clock: left out',
-  'position-out-of-range': 'positions outside −90…90 / −180…180: left out',
+  'position-out-of-range': 'positions outside −90…90 / −180…180 (or with one coordinate missing): left out',
+  'time-out-of-range': 'times before 1970 or after 2099 (garbage in a date field): left out',
+  'not-finite': 'values that are not finite numbers (Infinity): left out',
+  'distance-backwards': 'distance readings that would make distance go down (a device glitch): the fewest set to null',
+  'distance-carried': 'samples after the last distance reading carry it (the last recording must equal the summary)',
+  'altitude-placeholder': 'FIT altitude placeholders (raw 0, −500 m: "no altitude") read as missing (note)',
+  'offset-disagrees': 'the source’s own UTC offset disagrees with the time zone at the run’s position, which wins (note)',
+  'implausible-speed': 'a run with 5 consecutive km faster than the 5000 m world record: a ride or a GPS fault?',
   'bad-number': 'TCX/GPX values that are not numbers: left out',
   'not-a-number': 'Activity JSON recording values that are not numbers: read as missing (null)',
   'time-no-zone': 'TCX/GPX times without a time zone: read as UTC',
@@ -140,6 +147,7 @@ export const WARNING_CODES = {
   'time-zone-unknown': 'no offset, position or `timeZone` to place the local start time: UTC',
   // Laps, activities and parts of the input left aside.
   'empty-lap': 'laps with no sample of their own merged into the previous lap',
+  'lap-out-of-range': 'laps ending beyond the run or before the lap before them: left out',
   'empty-activity': 'activities with no samples: left out',
   'other-sports-skipped': 'sessions of other sports in the file left out (note)',
   'sport-assumed': 'the file does not say its sport: taken as a run (note)',
@@ -151,6 +159,7 @@ export const WARNING_CODES = {
   'bad-pause-index': 'pause indexes out of range or out of order: left out',
   'unknown-series': 'recordings that are not Activity JSON series: left out',
   'unknown-value': 'enum values that are not Activity JSON’s (howFelt, terrain…): left out',
+  'bad-pass-through': 'songs or heartRateRecovery entries that are not flat objects of the documented fields: left out',
 } as const;
 /** A warning code (see {@link WARNING_CODES}). */
 export type WarningCode = keyof typeof WARNING_CODES;

@@ -15,8 +15,12 @@ export interface Limits {
   maxDeveloperFields: number;
   /** Longest string or text node, in characters or bytes. Default 1 MiB. */
   maxStringLength: number;
-  /** Deepest XML element nesting. Default 64. */
+  /** Deepest nesting of XML elements or JSON arrays and objects. Default 64. */
   maxDepth: number;
+  /** Most laps in one activity. Default 100 000. */
+  maxLaps: number;
+  /** Most activities in one file. Default 1000. */
+  maxActivities: number;
 }
 
 /** Default {@link Limits}. */
@@ -27,4 +31,6 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDeveloperFields: 1024,
   maxStringLength: 1024 * 1024,
   maxDepth: 64,
+  maxLaps: 100_000,
+  maxActivities: 1000,
 });
