@@ -33,7 +33,8 @@ export interface ActivityJson {
   distance: number;
   /** Seconds, pauses excluded: the last duration recording. */
   duration: number;
-  activityType: 'running';
+  /** `running` (the only type Smashrun takes); another sport's own name when converted with `sports: 'all'`. */
+  activityType: string;
   notes?: string;
   cadenceAverage?: number;
   cadenceMin?: number;

@@ -75,6 +75,13 @@ export interface ActivityMeta {
   format: SourceFormat;
   /** Lower-case sport as the source names it (`running`, `cycling`, …); `running` where the source is silent and the format implies it. */
   sport: string;
+  /** The source does not say its sport and `sport` is a guess (GPX without a type, a FIT file with no session or sport). */
+  sportAssumed: boolean;
+  /**
+   * The UTC offset (minutes) the source itself gives (FIT `activity.local_timestamp`), or null. The
+   * offset at the run's position wins over it (spec §2, v4): devices write 0 when their zone was never set.
+   */
+  sourceOffset: number | null;
   subSport: string | null;
   externalId: string | null;
   deviceType: DeviceType | null;
@@ -98,6 +105,8 @@ export function emptyMeta(format: SourceFormat, sport = 'running'): ActivityMeta
   return {
     format,
     sport,
+    sportAssumed: false,
+    sourceOffset: null,
     subSport: null,
     externalId: null,
     deviceType: null,

@@ -12,6 +12,7 @@
  */
 import { ConvertError, ErrorCode } from '../../core/errors.js';
 import { SERIES_KEYS } from '../../core/series.js';
+import type { Limits } from '../limits.js';
 import type { FitSink } from './fit-reader.js';
 import type { RecordColumns } from './record-columns.js';
 import type { FitThreadCache } from './thread-cache.js';
@@ -121,6 +122,10 @@ export class FitMessages implements FitSink {
   readonly rec: RecordColumns;
   /** Records without a timestamp (cannot be placed in time): counted, not stored. */
   untimed = 0;
+  /** Records whose position is out of range or has one coordinate only: position left out, counted. */
+  badPositions = 0;
+  /** Records whose altitude is FIT's "no altitude" placeholder (raw 0, −500 m): read as missing, counted. */
+  altitudePlaceholders = 0;
   readonly sessions: FitSession[] = [];
   readonly laps: FitLap[] = [];
   readonly timer: FitTimerEvent[] = [];
@@ -139,6 +144,8 @@ export class FitMessages implements FitSink {
 
   private cap: number;
   private readonly maxSamples: number;
+  private readonly maxLaps: number;
+  private readonly maxSessions: number;
   private readonly cache: FitThreadCache;
   /** The columns of {@link PlainRecordFields}, in its order (re-read after a grow). */
   private readonly plainCols: Float64Array[];
@@ -146,8 +153,11 @@ export class FitMessages implements FitSink {
   private accDist = NaN;
   private accLast = 0;
 
-  constructor(estimate: number, maxSamples: number, threadCache: FitThreadCache) {
+  constructor(estimate: number, limits: Pick<Limits, 'maxSamples' | 'maxLaps' | 'maxActivities'>, threadCache: FitThreadCache) {
+    const maxSamples = limits.maxSamples;
     this.maxSamples = maxSamples;
+    this.maxLaps = limits.maxLaps;
+    this.maxSessions = limits.maxActivities;
     this.cache = threadCache;
     this.cap = Math.max(64, Math.min(estimate | 0, maxSamples));
     // The previous conversion's columns when they are big enough: no allocation, no zero fill (every slot
@@ -200,6 +210,7 @@ export class FitMessages implements FitSink {
         }
         return;
       case Mesg.Lap:
+        if (this.laps.length >= this.maxLaps) this.limit('maxLaps', this.maxLaps, offset);
         this.laps.push({
           timestamp: ms(v[L.timestamp]),
           startTime: ms(v[L.startTime]),
@@ -211,6 +222,7 @@ export class FitMessages implements FitSink {
         });
         return;
       case Mesg.Session:
+        if (this.sessions.length >= this.maxSessions) this.limit('maxActivities', this.maxSessions, offset);
         this.sessions.push({
           startTime: ms(v[S.startTime]),
           timestamp: ms(v[S.timestamp]),
@@ -289,8 +301,18 @@ export class FitMessages implements FitSink {
     // (a loop over 1M positions) where floor(x + 0.5) takes 1.3, and these two lines were a quarter of
     // pass 1. The two differ only where x + 0.5 rounds up across an integer (x within an ulp, ~2e-5,
     // below n + ½): the other neighbour, 1e-9° away, well inside the double's own error on x.
-    r.latitude[i] = Math.floor(v[R.positionLat] * SEMI_TO_DEG * 1e9 + 0.5) / 1e9;
-    r.longitude[i] = Math.floor(v[R.positionLong] * SEMI_TO_DEG * 1e9 + 0.5) / 1e9;
+    const lat = Math.floor(v[R.positionLat] * SEMI_TO_DEG * 1e9 + 0.5) / 1e9;
+    const lon = Math.floor(v[R.positionLong] * SEMI_TO_DEG * 1e9 + 0.5) / 1e9;
+    // A semicircle int32 spans ±180°: a latitude beyond ±90° (or one coordinate without the other) is
+    // damage, not a place. The NaN checks are the common case (no GPS) and cost one compare each.
+    if ((lat >= -90 && lat <= 90 && lon === lon) || (lat !== lat && lon !== lon)) {
+      r.latitude[i] = lat;
+      r.longitude[i] = lon;
+    } else {
+      r.latitude[i] = NaN;
+      r.longitude[i] = NaN;
+      this.badPositions++;
+    }
     let d = v[R.distance];
     let sp = v[R.enhancedSpeed] / ESPEED_DIV;
     if (sp !== sp) sp = v[R.speed] / SPEED_DIV;
@@ -312,7 +334,14 @@ export class FitMessages implements FitSink {
     r.distance[i] = d;
     r.speed[i] = sp;
     const ea = v[R.enhancedAltitude];
-    r.elevation[i] = ea === ea ? (ea - EALT_SUB) / EALT_DIV : (v[R.altitude] - ALT_SUB) / ALT_DIV;
+    const raw = ea === ea ? ea : v[R.altitude];
+    if (raw === 0) {
+      // Raw 0 is −500 m after the offset: devices write it for "no altitude" (spec §3, v4).
+      r.elevation[i] = NaN;
+      this.altitudePlaceholders++;
+    } else {
+      r.elevation[i] = ea === ea ? (ea - EALT_SUB) / EALT_DIV : (raw - ALT_SUB) / ALT_DIV;
+    }
     const fc = v[R.fractionalCadence];
     r.cadence[i] = fc === fc ? v[R.cadence] + fc / FRAC_DIV : v[R.cadence];
     // The first three plain series (heart rate, temperature, power: scale 1, offset 0, checked below) are
@@ -322,6 +351,10 @@ export class FitMessages implements FitSink {
     r.temperature[i] = v[PLAIN_SLOT[1]];
     r.power[i] = v[PLAIN_SLOT[2]];
     for (let j = DIRECT_PLAIN; j < PLAIN_COUNT; j++) this.plainCols[j][i] = (v[PLAIN_SLOT[j]] - PLAIN_SUB[j]) / PLAIN_DIV[j];
+  }
+
+  private limit(name: string, max: number, offset: number): never {
+    throw new ConvertError(ErrorCode.Limit, `FIT input exceeds limits.${name} (${max})`, { format: 'fit', offset });
   }
 
   private grow(offset: number): void {

@@ -32,8 +32,10 @@ const MAX_STEP_MS = 30 * 86_400_000;
 
 /** A session as pass 2 uses it. */
 interface Part {
+  /** Epoch ms; −Infinity when the session says nothing of its start and none came before it. */
   start: number;
   sport: string;
+  sportAssumed: boolean;
   subSport: string | null;
 }
 
@@ -46,6 +48,10 @@ export function fromFit(m: FitMessages, report: Report): Activity[] {
   const r = m.rec;
   if (r.n === 0) throw new ConvertError(ErrorCode.NotAnActivity, 'the FIT file holds no record', { format: 'fit' });
   if (m.untimed > 0) report.warn('record-without-time', 'FIT records without a timestamp were left out', m.untimed);
+  report.warn('position-out-of-range', 'FIT positions beyond ±90° latitude, or with one coordinate only, were left out', m.badPositions);
+  if (m.altitudePlaceholders > 0) {
+    report.note('altitude-placeholder', 'FIT altitude placeholders (raw 0, −500 m: no altitude) were read as missing', m.altitudePlaceholders);
+  }
   // Heart rate a strap stored and sent later (`hr` messages) fills records that have none (hr-merge.ts).
   if (m.hr !== null) mergeHrMessages(m.hr, r, report);
 
@@ -215,6 +221,8 @@ function build(
   if (empty > 0) report.warn('empty-lap', 'laps with no sample of their own were merged into the previous lap', empty);
 
   const am = emptyMeta('fit', part.sport);
+  am.sportAssumed = part.sportAssumed;
+  am.sourceOffset = meta.utcOffset;
   am.subSport = part.subSport;
   am.terrain = terrainOf(part.subSport);
   am.externalId = meta.externalId;
@@ -226,8 +234,10 @@ function build(
     am.heartRateRecovery = hrr;
     report.note('heart-rate-recovery', 'heart rate logged after the end of the run was kept as heart-rate recovery', hrr.length);
   }
-  const startTime = n > 0 && part.start <= b.time[0] ? part.start : undefined;
-  return b.finish(am, report, { startTime, utcOffset: meta.utcOffset });
+  // A session that says nothing of its start (no start_time, timestamp or elapsed time) starts at its
+  // first record.
+  const startTime = n > 0 && Number.isFinite(part.start) && part.start <= b.time[0] ? part.start : undefined;
+  return b.finish(am, report, { startTime });
 }
 
 function hasValue(src: Float64Array, idx: Int32Array, n: number, contiguous: boolean): boolean {
@@ -276,12 +286,13 @@ function sessionParts(m: FitMessages, report: Report): Part[] {
       sport = lap === undefined ? null : enumName('sport', lap.sport);
       sub = lap === undefined ? null : enumName('subSport', lap.subSport);
     }
+    const assumed = sport === null;
     if (sport === null) {
       sport = 'running';
       report.note('sport-assumed', 'the FIT file names no sport (no session, sport or lap message): assumed running');
     }
     report.note('no-session', 'the FIT file has no session message (the recording was not finished): all records make one activity');
-    return [{ start: Infinity, sport, subSport: sub }];
+    return [{ start: Infinity, sport, sportAssumed: assumed, subSport: sub }];
   }
   const parts: Part[] = [];
   let prevEnd = -Infinity;
@@ -289,7 +300,7 @@ function sessionParts(m: FitMessages, report: Report): Part[] {
     let start = s.startTime;
     if (start !== start) start = s.timestamp - s.totalElapsedTime * 1000;
     if (start !== start) start = prevEnd;
-    parts.push({ start, sport: enumName('sport', s.sport) ?? 'generic', subSport: enumName('subSport', s.subSport) });
+    parts.push({ start, sport: enumName('sport', s.sport) ?? 'generic', sportAssumed: false, subSport: enumName('subSport', s.subSport) });
     if (s.timestamp === s.timestamp) prevEnd = s.timestamp;
   }
   return parts.sort((a, b) => a.start - b.start);

@@ -88,7 +88,7 @@ export class FitDecoder implements PushDecoder {
     const dataSize = head.length >= 8 ? (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0 : 0;
     const limits = this.ctx.options.limits;
     const estimate = Math.min(Math.ceil(dataSize / BYTES_PER_RECORD), 1 << 20);
-    this.collected = new FitMessages(estimate, limits.maxSamples, fitThreadCache);
+    this.collected = new FitMessages(estimate, limits, fitThreadCache);
     this.reader = new FitReader(this.collected, this.ctx.report, limits, fitThreadCache);
   }
 }

@@ -133,7 +133,9 @@ function writeActivityJson(w: ByteWriter, a: Activity, options: ToActivityJsonOp
   str('startDateTimeLocal', formatLocalTime(a.startTime, a.utcOffset ?? 0));
   num('distance', sum.distance);
   num('duration', sum.duration);
-  str('activityType', 'running');
+  // `running` for every run; another sport only when the caller asked for other sports (sports: 'all'):
+  // the source's own word for it, never `running` for a ride (spec §2, v4).
+  str('activityType', m.sport);
   str('notes', m.notes);
   const given = m.given;
   num('cadenceAverage', sum.cadenceAverage ?? given.cadenceAverage);
