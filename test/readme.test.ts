@@ -77,3 +77,14 @@ describe('README examples', () => {
     }, 60_000);
   });
 });
+
+describe('README warning codes', () => {
+  it('lists every warning code, and marks exactly the notes', async () => {
+    const { WARNING_CODES } = await import('../src/core/errors.js');
+    const rows = new Map([...readme.matchAll(/^\| `([a-z0-9-]+)` \| [^|]+ \| (note)? ?\|$/gm)].map((m) => [m[1], m[2] === 'note']));
+    for (const [code, meaning] of Object.entries(WARNING_CODES)) {
+      expect(rows.has(code), code).toBe(true);
+      expect(rows.get(code), `${code} is ${meaning.includes('(note)') ? '' : 'not '}a note`).toBe(meaning.includes('(note)'));
+    }
+  });
+});
