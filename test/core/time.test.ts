@@ -28,6 +28,33 @@ describe('local time', () => {
     expect(() => zoneOffset('Not/AZone', 0)).toThrow(RangeError);
   });
 
+  it('reads the same offsets as taking the wall time apart, across zones, years and DST switches', () => {
+    const zones = ['Europe/Paris', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'UTC', 'Africa/Casablanca', 'Pacific/Kiritimati', 'America/Sao_Paulo'];
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const byParts = (zone: string, t: number): number => {
+      let f = formats.get(zone);
+      if (f === undefined) {
+        f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+        formats.set(zone, f);
+      }
+      const parts = f.formatToParts(new Date(t));
+      const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+      const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+      return Math.round((wall - (t - (((t % 1000) + 1000) % 1000))) / 60_000);
+    };
+    let checked = 0;
+    for (const zone of zones) {
+      for (let t = Date.UTC(1971, 0, 1); t < Date.UTC(2099, 0, 1); t += 73 * 86_400_000 + 3_600_000 * 7 + 61_000) {
+        // The instant itself and a minute either side of the hour (DST switches fall on them).
+        for (const u of [t, t - (t % 3_600_000) - 60_000, t - (t % 3_600_000)]) {
+          if (zoneOffset(zone, u) !== byParts(zone, u)) expect(zoneOffset(zone, u), `${zone} ${new Date(u).toISOString()}`).toBe(byParts(zone, u));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+  });
+
   it('looks the zone up from a position, offline', () => {
     expect(zoneAt(48.8566, 2.3522)).toBe('Europe/Paris');
     expect(zoneAt(47.6062, -122.3321)).toBe('America/Los_Angeles');
