@@ -1,10 +1,12 @@
 /**
- * `convertFiles()`: many files → Activity JSON, on a pool of worker threads, one result per file as soon as
- * it is done. Node only (threads and the file system): import it from `runjson/batch`.
+ * `convertFiles()`: many files → Activity JSON (or another target format of the encoder registry), on a
+ * pool of worker threads, one result per file as soon as it is done. Node only (threads and the file
+ * system): import it from `runjson/batch`.
  *
  * The main thread plans the batch and hands each worker a path; the worker reads the file, converts it and,
- * with `outDir`, writes the Activity JSON atomically itself (`file-task.ts`, which says why); without
- * `outDir` the JSON bytes come back by transfer. At most two files per worker are in flight, so memory stays bounded however large the folder. One bad file — corrupt,
+ * with `outDir`, writes the outputs atomically itself (`file-task.ts`, which says why); without `outDir`
+ * the encoded bytes come back by transfer. At most 24 files per worker are in flight (three messages of
+ * up to `MAX_FILES_PER_MESSAGE`), so memory stays bounded however large the folder. One bad file — corrupt,
  * truncated, not an activity, over a limit, or a worker that dies on it — is one failed result; the batch
  * goes on, and a dead worker is replaced.
  */
@@ -14,12 +16,13 @@ import { stat as statCb } from 'node:fs';
 import { promisify } from 'node:util';
 import type { SourceFormat, Warning } from '../core/errors.js';
 import { type ConvertOptions, resolveOptions } from '../convert/options.js';
+import { type TargetFormat, encoderFor } from '../encode/registry.js';
 import type { TaskError } from './convert-task.js';
 import { type FileTask, type FileTaskResult, convertFileTask, outputPaths } from './file-task.js';
 import { ConvertPool, MAX_FILES_PER_MESSAGE } from './pool.js';
 import { type PlannedFile, planFiles } from './plan.js';
 import { type JournalEntry, ResumeJournal } from './resume-journal.js';
-import { removeStaleTemps } from './write-atomic.js';
+import { newTempPrefix, removeStaleTemps } from './write-atomic.js';
 
 export { outputPaths };
 
@@ -27,43 +30,103 @@ export { outputPaths };
 // kept the main thread busier than the callback form (used only with resume now: see file-task.ts).
 const stat = promisify(statCb);
 
-/** What happened to one file. */
-export type FileStatus =
-  /** Converted; with `outDir`, its outputs are written. */
-  | 'converted'
-  /** Not a run (error code `not-running`): counted as done, nothing written. */
-  | 'skipped'
-  /** With `resume`: its output is newer than the input, so it was not converted again. */
-  | 'up-to-date'
-  /** Could not be converted (see `error`). */
-  | 'failed';
+/** What happened to one file: the `status` of its {@link FileResult}. */
+export type FileStatus = FileResult['status'];
 
-/** Result of one file. */
-export interface FileResult {
+/** What every {@link FileResult} says, whatever its status. */
+export interface FileResultBase {
   /** Position of the file in the batch (files are planned in input order, folders sorted by name). */
   index: number;
   /** Input path. */
   input: string;
   /** Path relative to the input folder it was found in (`/`-separated). */
   relative: string;
-  status: FileStatus;
   /** Sniffed input format, when it got that far. */
   format: SourceFormat | null;
   /** Activities converted. */
   activities: number;
   /** Files written (with `outDir`); for `up-to-date`, the existing first output. */
   outputs: string[];
-  /** Activity JSON of each activity when there is no `outDir`; empty when written to files. */
-  json: Uint8Array[];
+  /**
+   * The encoded output of each activity in the target format (`to`; Activity JSON by default) when there
+   * is no `outDir`; empty when written to files.
+   */
+  data: Uint8Array[];
   /** Warnings of the conversion (merged and counted). */
   warnings: Warning[];
-  /** Why it failed (`failed`) or was skipped (`skipped`, code `not-running`); null otherwise. */
-  error: TaskError | null;
   /** Input size in bytes (0 when it could not be read). */
   bytes: number;
-  /** Milliseconds spent reading, converting (inside the worker) and writing, and in all. */
-  timings: { readMs: number; convertMs: number; writeMs: number; totalMs: number };
+  /** Where the file's time went, in milliseconds. */
+  timings: FileTimings;
 }
+
+/**
+ * Where a file's time went, in milliseconds. `readMs + convertMs + writeMs ≤ workMs` and
+ * `totalMs = waitMs + workMs`.
+ */
+export interface FileTimings {
+  /** Reading the input (on its worker). */
+  readMs: number;
+  /** Converting it and encoding its outputs (on its worker). */
+  convertMs: number;
+  /** The file system calls that write its outputs (on its worker). */
+  writeMs: number;
+  /**
+   * The file's own time: on its worker, from taking it to its result (read, convert, write and what lies
+   * between them); for `up-to-date`, the main thread's check of its output. Measured where it ran.
+   */
+  workMs: number;
+  /**
+   * From the moment the batch was planned to the moment work on the file started: time spent waiting
+   * for a worker (behind the files before it) — in a large batch, most of a file's wall time. When its
+   * worker died before it could report, the time from the plan to the failure, less `workMs`.
+   */
+  waitMs: number;
+  /**
+   * `waitMs + workMs`: from the plan to the end of the file's work. (Not the moment its result reached the
+   * caller: files sent to a worker together come back together, when the last of them is done.)
+   */
+  totalMs: number;
+}
+
+/** Converted; with `outDir`, its outputs are written. */
+export interface ConvertedFile extends FileResultBase {
+  status: 'converted';
+  error: null;
+}
+
+/** With `resume`: its output was written from this input, unchanged since (see `resume`), so it was not converted again. */
+export interface UpToDateFile extends FileResultBase {
+  status: 'up-to-date';
+  error: null;
+}
+
+/** Not a run (error code `not-running`): counted as done, nothing written. */
+export interface SkippedFile extends FileResultBase {
+  status: 'skipped';
+  /** Why it is not a run. */
+  error: NotRunningError;
+}
+
+/** Could not be converted (or its outputs could not be written): `error` says why. */
+export interface FailedFile extends FileResultBase {
+  status: 'failed';
+  error: TaskError;
+}
+
+/** The error of a file that is not a run. */
+export type NotRunningError = TaskError & { code: 'not-running' };
+
+/**
+ * Result of one file, a union on `status`: `error` is null for `converted` and `up-to-date`, the reason
+ * for `skipped` (code `not-running`) and `failed`.
+ *
+ * @example
+ * ```ts
+ * if (r.status === 'failed') console.error(r.relative, r.error.code, r.error.message);
+ * ```
+ */
+export type FileResult = ConvertedFile | UpToDateFile | SkippedFile | FailedFile;
 
 /** Progress after each file. */
 export interface BatchProgress {
@@ -86,10 +149,15 @@ export interface BatchProgress {
 /** Options of {@link convertFiles}: the converter's options, plus the batch's own. */
 export interface ConvertFilesOptions extends ConvertOptions {
   /**
-   * Folder to write the Activity JSON into, mirroring the input folders (see `plan.ts` for the names).
-   * Without it, each result carries its Activity JSON bytes in `json` and nothing is written.
+   * Folder to write the outputs into, mirroring the input folders (see `plan.ts` for the names).
+   * Without it, each result carries its encoded bytes in `data` and nothing is written.
    */
   outDir?: string;
+  /**
+   * The target format, one of `TARGET_FORMATS` (default `json`, Activity JSON): its encoder writes the
+   * outputs, named `<stem>.<ext>` with the encoder's extension.
+   */
+  to?: TargetFormat;
   /** Worker threads. Default: the number of cores. `0` converts in this thread, without a pool. */
   concurrency?: number;
   /**
@@ -115,10 +183,10 @@ export interface ConvertFilesOptions extends ConvertOptions {
   /** Advanced: the worker module (see `ConvertPoolOptions.workerFile`). */
   workerFile?: string | URL;
   /**
-   * Milliseconds a file may take on its worker (from the moment the worker takes it): a file not done in
-   * time fails with code `timeout`, its worker is stopped and replaced. Among files sent to a worker
-   * together, the one found still running after a whole `timeoutMs` (it has run 1–2 × `timeoutMs`) fails;
-   * the others go again. Default: none. Not available in-process (`concurrency: 0`).
+   * Milliseconds a file may take on its worker (from the moment the worker takes it: time waiting for a
+   * worker, or for a replaced one to start, is not counted): a file not done in time fails with code
+   * `timeout`, its worker is stopped and replaced, and the other files sent to that worker with it go
+   * again. Default: none. Not available in-process (`concurrency: 0`).
    */
   timeoutMs?: number;
   /** V8 heap cap of each worker in MB; a file that needs more fails with `worker-crashed`. Default: none. */
@@ -126,23 +194,28 @@ export interface ConvertFilesOptions extends ConvertOptions {
 }
 
 /**
- * Converts files and folders (recursively) to Activity JSON, on worker threads. Yields one result per
- * file, in the order they finish (sort by `index` for input order).
+ * Converts files and folders (recursively) to Activity JSON (or the target format `to`), on worker
+ * threads. Yields one result per file, in the order they finish (sort by `index` for input order).
  *
  * @example
  * ```ts
  * import { convertFiles } from 'runjson/batch';
  *
  * for await (const r of convertFiles(['export/activities'], { outDir: 'json', concurrency: 4 })) {
- *   if (r.status === 'failed') console.error(r.input, r.error?.code, r.error?.message);
+ *   if (r.status === 'failed') console.error(r.relative, r.error.code, r.error.message);
  * }
  * ```
+ *
+ * @throws {ConvertError} `unsupported` for a `to` that runjson does not write (before anything starts).
  */
 export async function* convertFiles(inputs: Iterable<string> | string, options: ConvertFilesOptions = {}): AsyncGenerator<FileResult> {
-  const { outDir, concurrency, resume = false, onProgress, signal, workerFile, maxWorkerMemoryMb, pool: given, timeoutMs, ...convertOptions } = options;
+  const { outDir, to = 'json', concurrency, resume = false, onProgress, signal, workerFile, maxWorkerMemoryMb, pool: given, timeoutMs, ...convertOptions } = options;
   signal?.throwIfAborted();
+  encoderFor(to); // an unknown format fails here, not once per file
   const started = performance.now();
   const plan = await planFiles(typeof inputs === 'string' ? [inputs] : inputs, outDir);
+  // Every file's wait is counted from here (FileTimings.waitMs), on the clock the workers read too.
+  const plannedAt = performance.timeOrigin + performance.now();
   // Temp files of runjson processes that are gone: removed while this batch converts (they never collide
   // with this process's own temps, whose names carry its pid); the walk cost 6–13 ms per 300 outputs.
   const cleanup = outDir === undefined ? Promise.resolve(0) : removeStaleTemps(outDir).catch(() => 0);
@@ -153,7 +226,7 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
   const pool = given ?? (threads > 0 ? new ConvertPool({ threads, workerFile, maxWorkerMemoryMb }) : null);
   const convertOne = (task: FileTask): Promise<FileTaskResult> =>
     pool !== null ? pool.runFile(task, signal, timeoutMs) : Promise.resolve(convertFileTask(task));
-  const ctx: FileContext = { convertOne, options: convertOptions, resume, maxBytes, journal, outDir: outDir ?? '' };
+  const ctx: FileContext = { convertOne, options: convertOptions, to, resume, maxBytes, journal, outDir: outDir ?? '', plannedAt };
 
   const progress = { total: plan.length, done: 0, converted: 0, skipped: 0, upToDate: 0, failed: 0, bytes: 0 };
   // Settled outcomes: a file stopped by an abort comes back as a null result (nothing was written for it).
@@ -204,42 +277,57 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
 interface FileContext {
   convertOne(task: FileTask): Promise<FileTaskResult>;
   options: ConvertOptions;
+  to: TargetFormat;
   resume: boolean;
   maxBytes: number;
   journal: ResumeJournal | null;
   outDir: string;
+  /** When the batch was planned: `performance.timeOrigin + performance.now()`. */
+  plannedAt: number;
 }
 
-/** A result not yet filled in: status `failed`, nothing converted, no timings. */
-export function newFileResult(index: number, input: string, relative: string): FileResult {
+/** A result's facts before its outcome is known: nothing converted, no timings. */
+export function newFileResultBase(index: number, input: string, relative: string): FileResultBase {
   return {
     index,
     input,
     relative,
-    status: 'failed',
     format: null,
     activities: 0,
     outputs: [],
-    json: [],
+    data: [],
     warnings: [],
-    error: null,
     bytes: 0,
-    timings: { readMs: 0, convertMs: 0, writeMs: 0, totalMs: 0 },
+    timings: { readMs: 0, convertMs: 0, writeMs: 0, workMs: 0, waitMs: 0, totalMs: 0 },
   };
+}
+
+/** The result of a file whose conversion ended with `error`: null → converted, `not-running` → skipped, else failed. */
+export function conversionResult(base: FileResultBase, error: TaskError | null): FileResult {
+  if (error === null) return { ...base, status: 'converted', error };
+  if (isNotRunning(error)) return { ...base, status: 'skipped', error };
+  return { ...base, status: 'failed', error };
+}
+
+function isNotRunning(error: TaskError): error is NotRunningError {
+  return error.code === 'not-running';
 }
 
 /** Reads, converts and writes one file (on a worker); rejects only when the batch is aborted. */
 async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileResult> {
   const t0 = performance.now();
-  const result = newFileResult(file.index, file.input, file.relative);
-  const done = (): FileResult => {
-    result.timings.totalMs = performance.now() - t0;
-    return result;
+  const base = newFileResultBase(file.index, file.input, file.relative);
+  const timings = base.timings;
+  // Work that ran on this thread (the resume check): its wait ends, and its work starts, at t0.
+  const here = (): void => {
+    timings.waitMs = Math.max(0, performance.timeOrigin + t0 - ctx.plannedAt);
+    timings.workMs = performance.now() - t0;
+    timings.totalMs = timings.waitMs + timings.workMs;
   };
 
   if (file.error !== undefined) {
-    result.error = file.error;
-    return done();
+    here();
+    return { ...base, status: 'failed', error: file.error };
   }
   const stemKey = file.output === null ? '' : relativePath(ctx.outDir, file.output).split('\\').join('/');
   if (ctx.resume && file.output !== null) {
@@ -247,51 +335,48 @@ async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileRes
     try {
       const info = await stat(file.input);
       const existing = info.isFile()
-        ? await upToDateOutput(file.output, info.mtimeMs, ctx.journal?.lookup(stemKey), { i: resolve(file.input), s: info.size, m: info.mtimeMs })
+        ? await upToDateOutput(file.output, ctx.to, info.mtimeMs, ctx.journal?.lookup(stemKey), { i: resolve(file.input), s: info.size, m: info.mtimeMs })
         : null;
       if (existing !== null) {
-        result.status = 'up-to-date';
-        result.bytes = info.size;
-        result.outputs = [existing];
-        result.timings.readMs = performance.now() - t0;
-        return done();
+        base.bytes = info.size;
+        base.outputs = [existing];
+        timings.readMs = performance.now() - t0;
+        here();
+        return { ...base, status: 'up-to-date', error: null };
       }
     } catch {
       // Unreadable: the worker's read fails and reports why.
     }
   }
 
-  const task: FileTask = { path: file.input, output: file.output, temp: `.runjson-${process.pid}-${tempCounter++}`, maxBytes: ctx.maxBytes, options: ctx.options };
+  const task: FileTask = { path: file.input, output: file.output, to: ctx.to, temp: newTempPrefix(), maxBytes: ctx.maxBytes, options: ctx.options };
   const r = await ctx.convertOne(task);
-  result.bytes = Math.max(0, r.size);
-  result.timings.readMs = r.readMs;
-  result.timings.convertMs = r.convertMs;
-  result.timings.writeMs = r.writeMs;
-  result.format = r.format;
-  result.activities = r.activities;
-  result.warnings = r.warnings;
-  if (r.error !== null) {
-    result.error = r.error;
-    result.status = r.error.code === 'not-running' ? 'skipped' : 'failed';
-    return done();
-  }
-  result.status = 'converted';
+  base.bytes = Math.max(0, r.size);
+  timings.readMs = r.readMs;
+  timings.convertMs = r.convertMs;
+  timings.writeMs = r.writeMs;
+  timings.workMs = r.workMs;
+  // The worker says when it took the file; when it died first, the rest of the time until now was waiting.
+  const startedAt = r.startedAt >= 0 ? r.startedAt : performance.timeOrigin + performance.now() - r.workMs;
+  timings.waitMs = Math.max(0, startedAt - ctx.plannedAt);
+  timings.totalMs = timings.waitMs + timings.workMs;
+  base.format = r.format;
+  base.activities = r.activities;
+  base.warnings = r.warnings;
+  if (r.error !== null) return conversionResult(base, r.error);
   if (file.output === null) {
-    result.json = r.json;
-    return done();
+    base.data = r.data;
+    return conversionResult(base, null);
   }
-  result.outputs = r.outputs;
+  base.outputs = r.outputs;
   try {
     ctx.journal?.record({ o: stemKey, i: resolve(file.input), s: r.size, m: r.mtimeMs, n: r.outputs.length });
   } catch {
     // The outputs are in place; without their journal line, resume falls back to the mtime rule for
     // them (see resume-journal.ts) — not a reason to fail the file or stop the batch.
   }
-  return done();
+  return conversionResult(base, null);
 }
-
-/** Numbers the temp-file prefixes of this process's file tasks. */
-let tempCounter = 0;
 
 /**
  * The first output of a stem when resume may skip its input, else null: the journal's line for the stem
@@ -300,12 +385,14 @@ let tempCounter = 0;
  */
 async function upToDateOutput(
   stem: string,
+  to: TargetFormat,
   inputMtimeMs: number,
   entry: JournalEntry | undefined,
   source: { i: string; s: number; m: number },
 ): Promise<string | null> {
   if (entry !== undefined && (entry.i !== source.i || entry.s !== source.s || entry.m !== source.m)) return null;
-  const paths = entry === undefined ? [`${stem}.json`, `${stem}-1.json`] : [outputPaths(stem, entry.n)[0]];
+  // Without a journal line the activity count is unknown: the first output of one (`stem.<ext>`) or of several (`stem-1.<ext>`).
+  const paths = entry === undefined ? [outputPaths(stem, 1, to)[0], outputPaths(stem, 2, to)[0]] : [outputPaths(stem, entry.n, to)[0]];
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
     if (info !== null && info.isFile() && (entry !== undefined || info.mtimeMs >= inputMtimeMs)) return path;

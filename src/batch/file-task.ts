@@ -1,6 +1,7 @@
 /**
  * One file of a batch as a pool task, done wholly on the worker: read the input, convert it, write its
- * Activity JSON atomically. The main thread only plans, hands out paths and collects small results.
+ * outputs in the target format atomically (write-atomic.ts). The main thread only plans, hands out paths
+ * and collects small results.
  *
  * Why the worker does its own I/O: with the main thread reading every input and writing every output
  * (async fs, bytes moved to and from the worker by transfer), the batch of 300 FIT files on 2 cores went
@@ -12,27 +13,31 @@
  *
  * Like {@link convertTask} it never throws: failures come back as values.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { SourceFormat, Warning } from '../core/errors.js';
 import type { ConvertOptions } from '../convert/options.js';
+import { type TargetFormat, encoderFor } from '../encode/registry.js';
 import { convertSync } from '../index.js';
 import { type TaskError, toTaskError } from './convert-task.js';
 import type { ConvertResult } from '../convert/result.js';
+import { writeFilesAtomicSync } from './write-atomic.js';
 
 /** What a worker is given for one file. */
 export interface FileTask {
   /** The input path. */
   path: string;
   /**
-   * Output path without `.json` (`OUTDIR/sub/run`): the outputs are `<output>.json`, or `<output>-1.json`,
-   * `<output>-2.json`… for several activities. Null: nothing is written, the JSON comes back in the result.
+   * Output path without its extension (`OUTDIR/sub/run`): the outputs are `<output>.<ext>`, or
+   * `<output>-1.<ext>`, `<output>-2.<ext>`… for several activities ({@link outputPaths}). Null: nothing
+   * is written, the encoded bytes come back in the result.
    */
   output: string | null;
+  /** The target format (default `json`, Activity JSON): its encoder writes the outputs and names their extension. */
+  to?: TargetFormat;
   /**
-   * Prefix of this task's temp files, unique in the process (`.runjson-<pid>-<n>`): temp file k is
-   * `<folder of output>/<temp>-<k>.tmp`. Chosen by the caller, so that it can remove them should the
-   * worker die mid-write ({@link removeTaskTemps}).
+   * Prefix of this task's temp files, unique in the process (`.runjson-<pid>-<n>`, from `newTempPrefix()`):
+   * temp file k is `<folder of output>/<temp>-<k>.tmp`. Chosen by the caller, so that it can remove them
+   * should the worker die mid-write (`removeTaskTemps()` in write-atomic.ts).
    */
   temp: string;
   /** Inputs larger than this (bytes) fail with `limit-exceeded` without being read. */
@@ -44,7 +49,10 @@ export interface FileTask {
 /** Several files for one worker, done in order; the worker returns one {@link FileTaskResult} per file. */
 export interface FileBatch {
   files: FileTask[];
-  /** Shared with the caller: the worker stores here the index of the file it is on (a watchdog reads it). */
+  /**
+   * Shared with the caller: before each file the worker stores here the index of the file it takes and
+   * wakes the caller (`Atomics.notify`), whose per-file timeout starts then (see pool.ts).
+   */
   progress?: Int32Array;
 }
 
@@ -52,7 +60,10 @@ export interface FileBatch {
 export function convertFileBatch(batch: FileBatch): FileTaskResult[] {
   const out: FileTaskResult[] = [];
   for (let i = 0; i < batch.files.length; i++) {
-    if (batch.progress !== undefined) Atomics.store(batch.progress, 0, i);
+    if (batch.progress !== undefined) {
+      Atomics.store(batch.progress, 0, i);
+      Atomics.notify(batch.progress, 0);
+    }
     out.push(convertFileTask(batch.files[i]));
   }
   return out;
@@ -70,19 +81,29 @@ export interface FileTaskResult {
   activities: number;
   /** Outputs written (with `output`). */
   outputs: string[];
-  /** The Activity JSON of each activity when `output` is null (buffers transferred back); else empty. */
-  json: Uint8Array[];
+  /** The encoded output of each activity in the target format when `output` is null (buffers transferred back); else empty. */
+  data: Uint8Array[];
   warnings: Warning[];
   /** Null on success. */
   error: TaskError | null;
+  /**
+   * When the worker took the file: `performance.timeOrigin + performance.now()`, milliseconds on a clock
+   * that the main thread's reads agree with. −1 when unknown (its worker died before it could say).
+   */
+  startedAt: number;
+  /** Milliseconds reading the input. */
   readMs: number;
+  /** Milliseconds converting, and encoding the outputs. */
   convertMs: number;
+  /** Milliseconds in the file system calls that write the outputs. */
   writeMs: number;
+  /** Milliseconds of the whole task on its worker, from {@link startedAt} to its result: at least read + convert + write. */
+  workMs: number;
 }
 
 /** A result with nothing read, converted or written yet. */
 export function newFileTaskResult(): FileTaskResult {
-  return { size: -1, mtimeMs: -1, format: null, activities: 0, outputs: [], json: [], warnings: [], error: null, readMs: 0, convertMs: 0, writeMs: 0 };
+  return { size: -1, mtimeMs: -1, format: null, activities: 0, outputs: [], data: [], warnings: [], error: null, startedAt: -1, readMs: 0, convertMs: 0, writeMs: 0, workMs: 0 };
 }
 
 /**
@@ -118,6 +139,11 @@ function readInput(fd: number, size: number): Uint8Array {
 export function convertFileTask(task: FileTask): FileTaskResult {
   const t0 = performance.now();
   const r = newFileTaskResult();
+  r.startedAt = performance.timeOrigin + t0;
+  const done = (): FileTaskResult => {
+    r.workMs = performance.now() - t0;
+    return r;
+  };
   let bytes: Uint8Array;
   try {
     const fd = openSync(task.path, 'r');
@@ -129,7 +155,7 @@ export function convertFileTask(task: FileTask): FileTaskResult {
       if (info.size > task.maxBytes) {
         r.error = { code: 'limit-exceeded', message: `input larger than limits.maxBytes (${task.maxBytes})` };
         r.readMs = performance.now() - t0;
-        return r;
+        return done();
       }
       bytes = readInput(fd, info.size);
       r.size = bytes.byteLength;
@@ -139,7 +165,7 @@ export function convertFileTask(task: FileTask): FileTaskResult {
   } catch (cause) {
     r.error = fsError('read-error', cause);
     r.readMs = performance.now() - t0;
-    return r;
+    return done();
   }
   const t1 = performance.now();
   r.readMs = t1 - t0;
@@ -151,31 +177,32 @@ export function convertFileTask(task: FileTask): FileTaskResult {
     r.error = toTaskError(cause);
     r.format = r.error.format ?? null;
     r.convertMs = performance.now() - t1;
-    return r;
+    return done();
   }
   r.format = result.format;
   r.warnings = result.warnings;
   r.activities = result.activities.length;
+  const to = task.to ?? 'json';
   if (task.output === null) {
     try {
-      r.json = result.activities.map((a) => a.toBytes());
+      r.data = result.activities.map((a) => a.toBytes(to));
     } catch (cause) {
       r.error = toTaskError(cause);
     }
     r.convertMs = performance.now() - t1;
-    return r;
+    return done();
   }
-  // Each activity's JSON goes from the writer's buffer straight into its temp file (no copy); the
-  // writing of the bytes counts as conversion, the file system calls as writing.
-  const paths = outputPaths(task.output, result.activities.length);
+  // Each activity's output goes from the encoder's buffer straight into its temp file, chunk by chunk (no
+  // copy); the encoding counts as conversion, the file system calls as writing.
   let writeMs = 0;
   try {
+    const paths = outputPaths(task.output, result.activities.length, to);
     writeFilesAtomicSync(paths, task.temp, (i, write) => {
-      result.activities[i].withBytes((json) => {
+      result.activities[i].withBytes((chunk) => {
         const w0 = performance.now();
-        write(json);
+        write(chunk);
         writeMs += performance.now() - w0;
-      });
+      }, to);
     });
     r.outputs = paths;
   } catch (cause) {
@@ -184,73 +211,19 @@ export function convertFileTask(task: FileTask): FileTaskResult {
   const t2 = performance.now();
   r.writeMs = writeMs;
   r.convertMs = t2 - t1 - writeMs;
-  return r;
-}
-
-/** `stem.json` for one activity; `stem-1.json`… for several. */
-export function outputPaths(stem: string, count: number): string[] {
-  if (count === 1) return [`${stem}.json`];
-  return Array.from({ length: count }, (_, i) => `${stem}-${i + 1}.json`);
+  return done();
 }
 
 /**
- * Writes the files so that each appears whole (temp file, then rename), renamed last-to-first so that
- * when the first exists all do (resume looks only at the first). Their folder is made when missing.
- * `produce(i, write)` makes file i's bytes and calls `write` with them (once), so that the bytes can be a
- * view of a buffer reused for the next file.
+ * The output paths of a stem in a target format: `stem.<ext>` for one activity; `stem-1.<ext>`,
+ * `stem-2.<ext>`… for several (`<ext>` the encoder's extension: `json` for Activity JSON).
+ *
+ * @throws {ConvertError} `unsupported` for a format runjson does not write.
  */
-export function writeFilesAtomicSync(paths: string[], temp: string, produce: (i: number, write: (bytes: Uint8Array) => void) => void): void {
-  const temps: string[] = [];
-  try {
-    for (let i = 0; i < paths.length; i++) {
-      const tmp = join(dirname(paths[i]), `${temp}-${i}.tmp`);
-      produce(i, (bytes) => {
-        temps.push(tmp);
-        try {
-          writeFileSync(tmp, bytes, { flag: 'wx' });
-        } catch (e) {
-          // The output folder is made on the first write that needs it: no stat or mkdir per file.
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-          mkdirSync(dirname(tmp), { recursive: true });
-          writeFileSync(tmp, bytes, { flag: 'wx' });
-        }
-      });
-    }
-    for (let i = paths.length - 1; i >= 0; i--) {
-      renameSync(temps[i], paths[i]);
-      temps[i] = '';
-    }
-  } finally {
-    for (const t of temps) {
-      if (t === '') continue;
-      try {
-        rmSync(t, { force: true });
-      } catch {
-        // Left for removeStaleTemps; the write error itself is what the caller reports.
-      }
-    }
-  }
-}
-
-/**
- * Removes the temp files a task may have left in its output folder (its worker was stopped or died
- * mid-write). Best effort; returns how many were removed.
- */
-export function removeTaskTemps(output: string, temp: string): number {
-  const dir = dirname(output);
-  const prefix = `${temp}-`;
-  let removed = 0;
-  try {
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith(prefix) && name.endsWith('.tmp')) {
-        rmSync(join(dir, name), { force: true });
-        removed++;
-      }
-    }
-  } catch {
-    // The folder is gone or unreadable: nothing of ours to remove there.
-  }
-  return removed;
+export function outputPaths(stem: string, count: number, to: TargetFormat = 'json'): string[] {
+  const ext = encoderFor(to).extension;
+  if (count === 1) return [`${stem}.${ext}`];
+  return Array.from({ length: count }, (_, i) => `${stem}-${i + 1}.${ext}`);
 }
 
 function isFsError(cause: unknown): boolean {

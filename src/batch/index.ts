@@ -8,9 +8,16 @@ export {
   type BatchProgress,
   convertFiles,
   type ConvertFilesOptions,
+  type ConvertedFile,
+  type FailedFile,
   type FileResult,
+  type FileResultBase,
   type FileStatus,
+  type FileTimings,
+  type NotRunningError,
   outputPaths,
+  type SkippedFile,
+  type UpToDateFile,
 } from './convert-files.js';
 export { INPUT_NAME, outputStem, type PlannedFile, planFiles } from './plan.js';
 export { removeStaleTemps, writeFileAtomic, writeFilesAtomic } from './write-atomic.js';

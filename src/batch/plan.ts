@@ -1,19 +1,24 @@
 /**
- * Which files a batch converts and where each one's Activity JSON goes.
+ * Which files a batch converts and where each one's outputs go.
  *
  * Folders are walked recursively for `.fit .tcx .gpx .json` and their `.gz` (any case); names starting
  * with a dot are skipped (hidden files, macOS `._run.fit` resource forks, runjson's own temp files), and
  * so is the output folder when it lies inside an input folder. A file named on its own is taken whatever
  * its extension: the format is sniffed from the content, never trusted from the name.
  *
- * Output names: `<OUTDIR>/<path relative to its input folder>/<stem>.json`, where the stem is the file
- * name without `.gz` and without its format extension (`run.fit.gz` → `run`). A file holding several
- * activities gives `<stem>-1.json`, `<stem>-2.json`, …. When two inputs would claim the same name (or one
- * input's `<stem>-N.json` could meet another's), the first in plan order keeps `<stem>`, and each later
- * one takes its full file name as the stem (`run.tcx` → `run.tcx.json`), then `~2`, `~3`… should even
- * that be taken. Names are compared case-insensitively (macOS and Windows folders are). The plan is
- * computed before anything converts, so the names do not depend on which worker finishes first and stay
- * the same from one run to the next (which `resume` relies on).
+ * Output names: `<OUTDIR>/<path relative to its input folder>/<stem>.<ext>`, where the stem is the file
+ * name without `.gz` and without its format extension (`run.fit.gz` → `run`) and `<ext>` the target
+ * format's (`json` for Activity JSON). A file holding several activities gives `<stem>-1.<ext>`,
+ * `<stem>-2.<ext>`, …. When two inputs would claim the same name (or one input's `<stem>-N.<ext>` could
+ * meet another's), the first in plan order keeps `<stem>`, and each later one takes its full file name as
+ * the stem (`run.tcx` → `run.tcx.json`), then `~2`, `~3`… should even that be taken. Names are compared
+ * case-insensitively (macOS and Windows folders are). The plan is computed before anything converts, so
+ * the names do not depend on which worker finishes first and stay the same from one run to the next
+ * (which `resume` relies on).
+ *
+ * The plan hands out stems only: every output of a batch is a stem, maybe `-N`, then the one extension
+ * of the batch's target format, so stems that cannot meet give outputs that cannot meet, whatever that
+ * extension (see {@link OutputNames}).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -28,8 +33,9 @@ export interface PlannedFile {
   /** Path relative to the folder it was found in (its file name when the file was named directly), `/`-separated. */
   relative: string;
   /**
-   * Output path without `.json` (`OUTDIR/sub/run`), or null when the batch writes no files. The outputs
-   * are `<output>.json` for one activity, `<output>-1.json`, `<output>-2.json`… for several.
+   * Output path without its extension (`OUTDIR/sub/run`), or null when the batch writes no files. The
+   * outputs are `<output>.<ext>` for one activity, `<output>-1.<ext>`, `<output>-2.<ext>`… for several
+   * (`outputPaths()`).
    */
   output: string | null;
   /** Set when the file failed before conversion could start (a folder that could not be listed). */
@@ -130,7 +136,11 @@ interface Found {
   error?: TaskError;
 }
 
-/** Hands out output stems, one folder at a time, so that no two inputs' outputs can meet. */
+/**
+ * Hands out output stems, one folder at a time, so that no two inputs' outputs can meet: outputs are
+ * `<stem>.<ext>` or `<stem>-<N>.<ext>` with one `<ext>` per batch, so two stems' outputs meet only when
+ * the stems are equal or one is the other's `-<N>` — the two cases refused below.
+ */
 class OutputNames {
   /** Per relative folder: stems taken (lower case), and X for every taken stem that looks like `X-<digits>`. */
   private readonly dirs = new Map<string, { taken: Set<string>; dashBases: Set<string> }>();
@@ -147,7 +157,7 @@ class OutputNames {
       const c = i < candidates.length ? candidates[i] : `${fileName}~${i - candidates.length + 2}`;
       const key = c.toLowerCase();
       const dash = /^(.*)-\d+$/.exec(key);
-      // Taken outright; or c is `X-N` and X may write `X-N.json`; or someone's `X-N` may be c's own `c-N.json`.
+      // Taken outright; or c is `X-N` and X may write `X-N.<ext>`; or someone's `X-N` may be c's own `c-N.<ext>`.
       if (d.taken.has(key) || (dash !== null && d.taken.has(dash[1])) || d.dashBases.has(key)) continue;
       d.taken.add(key);
       if (dash !== null) d.dashBases.add(dash[1]);

@@ -14,14 +14,19 @@
  * A worker that dies mid-task (a crash, an out-of-memory kill) fails that one task with `worker-crashed`;
  * piscina starts a new worker in its place, so the batch goes on. A message of several files whose
  * worker dies is not blamed on all of them: each of its files is run again alone, and only a file that
- * fails alone is reported failed. For time, the worker marks the file it is on, so a file that hangs is
- * found and blamed directly.
+ * fails alone is reported failed. For time, the worker marks the file it takes, so each file gets its
+ * whole budget from that moment and a file that hangs is found and blamed directly.
+ *
+ * A caller's signal gets one abort listener from the pool, however many of its files wait here
+ * (abort-fan-out.ts).
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { ConvertOptions } from '../convert/options.js';
+import { AbortFanOut } from './abort-fan-out.js';
 import type { ConvertTask, TaskError, TaskResult } from './convert-task.js';
-import { type FileBatch, type FileTask, type FileTaskResult, newFileTaskResult, removeTaskTemps } from './file-task.js';
+import { type FileBatch, type FileTask, type FileTaskResult, newFileTaskResult } from './file-task.js';
+import { removeTaskTemps } from './write-atomic.js';
 
 /**
  * Most files sent to a worker in one message. Measured (1-worker batch of 300 FIT files on tmpfs, see
@@ -35,8 +40,8 @@ interface QueuedFile {
   task: FileTask;
   resolve: (r: FileTaskResult) => void;
   reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | null;
+  /** Stops listening to the caller's signal (once a worker takes the file). */
+  unsubscribe: (() => void) | null;
   timeoutMs: number | undefined;
   /** Run in a message of its own (it was in a message that failed). */
   alone: boolean;
@@ -65,6 +70,8 @@ export class ConvertPool {
   private readonly piscina: Piscina<ConvertTask | FileTask | FileBatch, TaskResult | FileTaskResult | FileTaskResult[]>;
   /** Worker deaths seen so far. */
   crashes = 0;
+  /** The callers' signals, one listener each. */
+  private readonly aborts = new AbortFanOut();
 
   constructor(options: ConvertPoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
@@ -103,20 +110,33 @@ export class ConvertPool {
 
   private async runNow(owned: Uint8Array, options: ConvertOptions, signal?: AbortSignal, timeoutMs?: number): Promise<TaskResult> {
     // A file that takes too long (a decoder bug, a pathological input) must not stall the batch: its
-    // worker is stopped (piscina terminates a worker whose running task is aborted) and replaced.
-    const timer = timeoutTimer(timeoutMs);
-    const taskSignal = timer === null ? signal : signal === undefined ? timer : AbortSignal.any([signal, timer]);
+    // worker is stopped (piscina terminates a worker whose running task is aborted) and replaced. Piscina
+    // gets a signal of this run's own (it listens to it while the task runs), which the caller's signal
+    // aborts through the fan-out: the caller's signal gets no listener per run.
+    const stop = new AbortController();
+    let timedOut = false;
+    const timer =
+      timeoutMs !== undefined && timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            stop.abort();
+          }, timeoutMs)
+        : undefined;
+    const unsubscribe = signal === undefined ? null : this.aborts.subscribe(signal, () => stop.abort(signal.reason));
+    if (signal?.aborted) stop.abort(signal.reason);
     try {
-      return (await this.piscina.run({ bytes: owned, options }, { transferList: [owned.buffer as ArrayBuffer], signal: taskSignal ?? null })) as TaskResult;
+      return (await this.piscina.run({ bytes: owned, options }, { transferList: [owned.buffer as ArrayBuffer], signal: stop.signal })) as TaskResult;
     } catch (cause) {
       if (signal?.aborted) throw signal.reason ?? cause;
-      return { ok: false, ...this.failure(cause, timer, timeoutMs) };
+      return { ok: false, ...(timedOut ? { error: timeoutError(timeoutMs as number), convertMs: timeoutMs as number } : this.crashed(cause)) };
+    } finally {
+      clearTimeout(timer);
+      unsubscribe?.();
     }
   }
 
-  /** Why a task's worker stopped: its timeout, else a crash (counted). */
-  private failure(cause: unknown, timer: AbortSignal | null, timeoutMs: number | undefined): { error: TaskError; convertMs: number } {
-    if (timer?.aborted) return timedOut(timeoutMs as number);
+  /** The failure of a task whose worker died (counted). */
+  private crashed(cause: unknown): { error: TaskError; convertMs: number } {
     this.crashes++;
     const message = cause instanceof Error ? cause.message : String(cause);
     return { error: { code: 'worker-crashed', message: `worker thread died: ${message}` }, convertMs: 0 };
@@ -127,22 +147,21 @@ export class ConvertPool {
    * still waiting for a worker: a file a worker has taken is finished (or stopped by `timeoutMs`), so
    * that every output written is reported. A file goes to a worker with up to
    * {@link MAX_FILES_PER_MESSAGE} − 1 others that were waiting. When the worker dies, each file of the
-   * message is run again alone; when one file of it is found still running after a whole `timeoutMs`
-   * (so it has run 1–2 × `timeoutMs`), that file fails with `timeout` and the others go again. A worker
-   * that dies or is stopped mid-write has its temp files removed here. Never rejects, except with the
-   * abort reason for a withdrawn task.
+   * message is run again alone; when one file of it is still running `timeoutMs` after the worker took
+   * it, that file fails with `timeout` and the others go again. A worker that dies or is stopped
+   * mid-write has its temp files removed here. Never rejects, except with the abort reason for a
+   * withdrawn task.
    */
   runFile(task: FileTask, signal?: AbortSignal, timeoutMs?: number): Promise<FileTaskResult> {
     signal?.throwIfAborted();
     return new Promise<FileTaskResult>((resolve, reject) => {
-      const q: QueuedFile = { task, resolve, reject, signal, onAbort: null, timeoutMs, alone: false };
+      const q: QueuedFile = { task, resolve, reject, unsubscribe: null, timeoutMs, alone: false };
       if (signal !== undefined) {
-        q.onAbort = (): void => {
+        q.unsubscribe = this.aborts.subscribe(signal, () => {
           const at = this.files.indexOf(q);
           if (at >= 0) this.files.splice(at, 1);
           reject(signal.reason);
-        };
-        signal.addEventListener('abort', q.onAbort, { once: true });
+        });
       }
       this.files.push(q);
       this.scheduleFiles();
@@ -177,67 +196,50 @@ export class ConvertPool {
       let n = 1;
       if (!this.files[0].alone) while (n < share && n < this.files.length && !this.files[n].alone) n++;
       const batch = this.files.splice(0, n);
-      for (const q of batch) if (q.onAbort !== null) q.signal?.removeEventListener('abort', q.onAbort);
+      for (const q of batch) {
+        q.unsubscribe?.();
+        q.unsubscribe = null;
+      }
       void this.runBatch(batch).finally(() => this.release());
     }
   }
 
   private async runBatch(batch: QueuedFile[]): Promise<void> {
     const budget = batch[0].timeoutMs;
-    if (batch.length === 1) {
-      const timer = timeoutTimer(budget);
-      try {
-        batch[0].resolve((await this.piscina.run(batch[0].task, { signal: timer })) as FileTaskResult);
-      } catch (cause) {
-        if (batch[0].task.output !== null) removeTaskTemps(batch[0].task.output, batch[0].task.temp);
-        batch[0].resolve({ ...newFileTaskResult(), ...this.failure(cause, timer, budget) });
-      }
-      return;
-    }
-    // The worker marks the file it is on; a watchdog that finds the same file still running after a
-    // whole `budget` stops the message, so a file that hangs is stopped after 1–2 budgets wherever it
-    // sits in the message (a single timer of n budgets would hold it up to n).
+    // The worker marks each file as it takes it; the watch gives that file its whole budget from then
+    // on, and stops the message when the file is still on after it (see watchFiles).
     const progress = new Int32Array(new SharedArrayBuffer(4));
-    progress[0] = -1;
+    progress[0] = NOT_STARTED;
     const stop = new AbortController();
-    let stuck = -2;
-    let watchdog: NodeJS.Timeout | undefined;
-    if (budget !== undefined && budget > 0) {
-      let seen = -2;
-      const check = (): void => {
-        const now = Atomics.load(progress, 0);
-        if (now === seen) {
-          stuck = now;
-          stop.abort();
-          return;
-        }
-        seen = now;
-        watchdog = setTimeout(check, budget);
-      };
-      watchdog = setTimeout(check, budget);
-    }
+    const watch = budget !== undefined && budget > 0 ? watchFiles(progress, budget, stop) : null;
     try {
-      const batchTask: FileBatch = { files: batch.map((q) => q.task), progress };
-      const results = (await this.piscina.run(batchTask, { signal: stop.signal })) as FileTaskResult[];
+      const message: FileBatch = { files: batch.map((q) => q.task), progress };
+      const results = (await this.piscina.run(message, { signal: stop.signal })) as FileTaskResult[];
       for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
-    } catch {
+    } catch (cause) {
       for (const q of batch) if (q.task.output !== null) removeTaskTemps(q.task.output, q.task.temp);
-      let retry = batch;
-      if (stuck >= 0) {
+      const stuck = watch?.stuck ?? -1;
+      if (stuck >= 0 && watch !== null) {
         // Out of time on a known file: it alone fails; the others go again (those before it were done,
-        // but their results went with the worker: they are converted and written again, the same).
-        batch[stuck].resolve({ ...newFileTaskResult(), ...timedOut(budget as number) });
-        retry = batch.filter((_, i) => i !== stuck);
+        // but their results went with the worker: they are converted and written again, the same). Its
+        // time on the worker is what the watch saw: from taking it to the stop.
+        const workMs = performance.now() - watch.since;
+        const startedAt = performance.timeOrigin + watch.since;
+        batch[stuck].resolve({ ...newFileTaskResult(), error: timeoutError(budget as number), startedAt, convertMs: workMs, workMs });
+        this.files.unshift(...batch.filter((_, i) => i !== stuck));
+        this.scheduleFiles();
+      } else if (batch.length === 1) {
+        batch[0].resolve({ ...newFileTaskResult(), ...this.crashed(cause) });
       } else {
-        if (!stop.signal.aborted) this.crashes++;
+        this.crashes++;
         // Which file killed the worker is unknown (it may have died between two files): each runs again
         // alone, and only a failure alone is reported.
         for (const q of batch) q.alone = true;
+        this.files.unshift(...batch);
+        this.scheduleFiles();
       }
-      this.files.unshift(...retry);
-      this.scheduleFiles();
     } finally {
-      clearTimeout(watchdog);
+      watch?.end();
     }
   }
 
@@ -251,17 +253,19 @@ export class ConvertPool {
       return;
     }
     await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        const at = this.waiting.indexOf(go);
-        if (at >= 0) this.waiting.splice(at, 1);
-        reject(signal?.reason);
-      };
+      const unsubscribe =
+        signal === undefined
+          ? null
+          : this.aborts.subscribe(signal, () => {
+              const at = this.waiting.indexOf(go);
+              if (at >= 0) this.waiting.splice(at, 1);
+              reject(signal.reason);
+            });
       const go = (): void => {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe?.();
         resolve();
       };
       this.waiting.push(go);
-      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -281,14 +285,67 @@ export class ConvertPool {
   }
 }
 
-/** The failure of a file stopped after `timeoutMs`. */
-function timedOut(timeoutMs: number): { error: TaskError; convertMs: number } {
-  return { error: { code: 'timeout', message: `not converted within ${timeoutMs / 1000} s: its worker was stopped and replaced` }, convertMs: timeoutMs };
+/** The error of a file stopped after `timeoutMs`. */
+function timeoutError(timeoutMs: number): TaskError {
+  return { code: 'timeout', message: `not converted within ${timeoutMs / 1000} s: its worker was stopped and replaced` };
 }
 
-/** A signal that aborts after `timeoutMs` (none for no limit). */
-function timeoutTimer(timeoutMs: number | undefined): AbortSignal | null {
-  return timeoutMs !== undefined && timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : null;
+/** `progress` before the worker takes the message's first file. */
+const NOT_STARTED = -1;
+
+/** `Atomics.waitAsync` (Node ≥ 16), typed here: the project's lib is ES2022, which lacks it. */
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync.bind(Atomics);
+
+/**
+ * Watches a message on its worker: each file gets `budget` ms from the moment the worker takes it (the
+ * worker stores the file's index in `progress` and notifies, file-task.ts); a file still on after that
+ * aborts `stop`, `stuck` names it and `since` says when it was seen to start (`performance.now()`).
+ * `end()` when the message is over.
+ *
+ * Time before the worker takes the first file is not counted. It used to be, from the moment the message
+ * was handed to piscina: after a timeout the next file waits for the replacement worker to start
+ * (0.2–0.4 s on an idle machine, seconds on a loaded one), and on a loaded machine small files after a
+ * timed-out one failed with `timeout` themselves (the flaky pool test). A worker that stores without
+ * notifying is still watched, at each `budget`: its files get 1–2 budgets.
+ */
+function watchFiles(progress: Int32Array, budget: number, stop: AbortController): { readonly stuck: number; readonly since: number; end(): void } {
+  let over = false;
+  const watch = {
+    stuck: -1,
+    since: 0,
+    end(): void {
+      over = true;
+      Atomics.notify(progress, 0); // wakes the wait below, which then returns
+    },
+  };
+  void (async () => {
+    let on = NOT_STARTED;
+    let since = 0;
+    while (!over) {
+      // Returns when the worker moves on from file `on` (or takes the first), else after `budget`.
+      const wait = waitAsync(progress, 0, on, budget);
+      const outcome = wait.async ? await wait.value : wait.value;
+      if (over) return;
+      const now = Atomics.load(progress, 0);
+      if (outcome === 'timed-out' && now === on && on !== NOT_STARTED) {
+        watch.stuck = on;
+        watch.since = since;
+        stop.abort();
+        return;
+      }
+      if (now !== on) {
+        on = now;
+        since = performance.now();
+      }
+    }
+  })();
+  return watch;
 }
 
 /** The bytes in a buffer of their own (a transfer moves the whole ArrayBuffer, so a view into a shared one is copied first). */

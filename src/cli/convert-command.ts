@@ -1,16 +1,17 @@
 /**
- * `runjson convert INPUT... [-o OUTDIR]`: one file to stdout, or files and folders into OUTDIR on worker
- * threads (see `convertFiles`).
+ * `runjson convert INPUT... [-o OUTDIR] [--to FORMAT]`: one file to stdout, or files and folders into
+ * OUTDIR on worker threads (see `convertFiles`), in any target format of the encoder registry.
  */
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
-import { type FileResult, convertFiles, newFileResult } from '../batch/convert-files.js';
+import { type FileResult, conversionResult, convertFiles, newFileResultBase } from '../batch/convert-files.js';
 import { writeFileAtomic } from '../batch/write-atomic.js';
 import { convert } from '../index.js';
 import { ConvertError } from '../core/errors.js';
 import type { ConvertOptions } from '../convert/options.js';
-import { toTaskError } from '../batch/convert-task.js';
-import { CONVERTER_FLAGS, converterOptions, int, num, parse, UsageError } from './args.js';
+import { TARGET_FORMATS, type TargetFormat } from '../encode/registry.js';
+import { type TaskError, toTaskError } from '../batch/convert-task.js';
+import { CONVERTER_FLAGS, converterOptions, int, num, oneOf, parse, UsageError } from './args.js';
 import { HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { ProgressView, summaryText, totals } from './progress.js';
@@ -19,6 +20,7 @@ import { buildReport } from './report.js';
 const FLAGS = {
   ...CONVERTER_FLAGS,
   'out-dir': { type: 'string', short: 'o' },
+  to: { type: 'string' },
   jobs: { type: 'string', short: 'j' },
   resume: { type: 'boolean' },
   report: { type: 'string' },
@@ -38,6 +40,7 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
     return 0;
   }
   const options = converterOptions(v);
+  const to = oneOf(v.to as string | undefined, TARGET_FORMATS, '--to') ?? 'json';
   const outDir = v['out-dir'] as string | undefined;
   const jobs = int(v.jobs as string | undefined, '--jobs', 1, 1024) ?? availableParallelism();
   const maxWorkerMemoryMb = int(v['max-worker-memory'] as string | undefined, '--max-worker-memory', 16);
@@ -48,7 +51,7 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
   if (v.resume === true && outDir === undefined) throw new UsageError('--resume needs -o OUTDIR');
   if (inputs.includes('-')) {
     if (inputs.length > 1 || outDir !== undefined) throw new UsageError("'-' (standard input) is converted alone, to stdout");
-    return convertStdin(io, options, quiet);
+    return convertStdin(io, options, to, quiet);
   }
   const firstIsFolder = (await stat(inputs[0]).catch(() => null))?.isDirectory() === true;
   if (outDir === undefined) {
@@ -69,6 +72,7 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
     for await (const r of convertFiles(inputs, {
       ...options,
       outDir,
+      to,
       // One file to stdout converts in this thread: a worker would only add its start-up time.
       concurrency: outDir === undefined ? 0 : jobs,
       resume: v.resume === true,
@@ -89,10 +93,10 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
   // Workers actually started: convertFiles starts no more than there are files.
   const usedJobs = outDir === undefined ? 0 : Math.min(jobs, Math.max(1, t.files));
 
-  if (outDir === undefined && results.length === 1) writeSingle(results[0], io, quiet);
+  if (outDir === undefined && results.length === 1) writeSingle(results[0], to, io, quiet);
   let reportFailed = false;
   if (reportPath !== undefined) {
-    const report = buildReport(results, t, { startedAt, elapsedMs, jobs: usedJobs, outDir: outDir ?? null, options, interrupted });
+    const report = buildReport(results, t, { startedAt, elapsedMs, jobs: usedJobs, outDir: outDir ?? null, options, to, interrupted });
     try {
       await writeFileAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
     } catch (e) {
@@ -109,48 +113,58 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
 }
 
 /** `runjson convert -`: standard input (any format, gzip too) to stdout, streamed into the converter. */
-async function convertStdin(io: CliIo, options: ConvertOptions, quiet: boolean): Promise<number> {
+async function convertStdin(io: CliIo, options: ConvertOptions, to: TargetFormat, quiet: boolean): Promise<number> {
   if (io.stdin === undefined) throw new UsageError('no standard input here');
   const t0 = performance.now();
-  const r: FileResult = newFileResult(0, '-', '-');
+  const base = newFileResultBase(0, '-', '-');
+  let error: TaskError | null = null;
   try {
     const result = await convert(io.stdin, options);
-    r.status = 'converted';
-    r.format = result.format;
-    r.activities = result.activities.length;
-    r.json = result.activities.map((a) => a.toBytes());
-    r.warnings = result.warnings;
+    base.format = result.format;
+    base.activities = result.activities.length;
+    base.data = result.activities.map((a) => a.toBytes(to));
+    base.warnings = result.warnings;
   } catch (e) {
     if (!(e instanceof ConvertError)) throw e;
-    r.error = toTaskError(e);
-    r.status = e.code === 'not-running' ? 'skipped' : 'failed';
+    error = toTaskError(e);
   }
-  r.timings.convertMs = r.timings.totalMs = performance.now() - t0;
-  writeSingle(r, io, quiet);
+  // Read and converted together, in this thread, with no wait.
+  const ms = performance.now() - t0;
+  base.timings = { readMs: 0, convertMs: ms, writeMs: 0, workMs: ms, waitMs: 0, totalMs: ms };
+  const r = conversionResult(base, error);
+  writeSingle(r, to, io, quiet);
   return r.status === 'failed' ? 1 : 0;
 }
 
-/** One file, no -o: the Activity JSON to stdout (an array for several activities), the rest to stderr. */
-function writeSingle(r: FileResult, io: CliIo, quiet: boolean): void {
+/**
+ * One file, no -o: its output to stdout, the rest to stderr. Several activities of Activity JSON join into
+ * one array; in any other format each activity is a document of its own (outputs are one per activity),
+ * and documents written one after the other would not read back, so a file of several needs -o.
+ */
+function writeSingle(r: FileResult, to: TargetFormat, io: CliIo, quiet: boolean): void {
   if (r.status === 'failed') {
-    io.stderr.write(`runjson: ${r.input}: ${r.error?.code}: ${r.error?.message}\n`);
+    io.stderr.write(`runjson: ${r.input}: ${r.error.code}: ${r.error.message}\n`);
     return;
   }
   if (r.status === 'skipped') {
-    io.stderr.write(`runjson: ${r.input}: skipped: ${r.error?.message}\n`);
+    io.stderr.write(`runjson: ${r.input}: skipped: ${r.error.message}\n`);
     return;
   }
-  if (r.json.length === 1) {
-    io.stdout.write(r.json[0]);
+  if (to !== 'json' && r.data.length > 1) {
+    throw new UsageError(`${r.input} holds ${r.data.length} activities: --to ${to} writes one file per activity; give -o OUTDIR`);
+  }
+  if (r.data.length === 1) {
+    io.stdout.write(r.data[0]);
   } else {
     io.stdout.write('[');
-    r.json.forEach((j, i) => {
+    r.data.forEach((d, i) => {
       if (i > 0) io.stdout.write(',');
-      io.stdout.write(j);
+      io.stdout.write(d);
     });
     io.stdout.write(']');
   }
-  io.stdout.write('\n');
+  // A closing newline after JSON text (as ever); other formats are written exactly as encoded.
+  if (to === 'json') io.stdout.write('\n');
   if (!quiet) {
     for (const w of r.warnings) {
       const where = w.activity !== undefined ? ` (activity ${w.activity + 1})` : '';

@@ -1,4 +1,5 @@
 /** Help texts of the `runjson` command. */
+import { TARGET_FORMATS } from '../encode/registry.js';
 
 const CONVERTER_OPTIONS = `Converter options (convert, inspect):
   --format fit|tcx|gpx|json   Force the input format (default: sniffed from the content)
@@ -39,18 +40,22 @@ Options:
 Exit codes: 0 done (files that are not runs are skipped and count as done), 1 some file failed
 (or, for validate, has problems), 2 usage error.`,
 
-  convert: `Usage: runjson convert INPUT... [-o OUTDIR] [options]
+  convert: `Usage: runjson convert INPUT... [-o OUTDIR] [--to FORMAT] [options]
 
-Converts FIT, TCX, GPX and Activity JSON files (and their .gz) to Activity JSON. The format is sniffed
-from the content, not trusted from the name. Folders are searched recursively for .fit .tcx .gpx .json
-and their .gz (names starting with a dot are skipped).
+Converts FIT, TCX, GPX and Activity JSON files (and their .gz) to Activity JSON, or to the format
+given with --to. The input format is sniffed from the content, not trusted from the name. Folders are
+searched recursively for .fit .tcx .gpx .json and their .gz (names starting with a dot are skipped).
 
-  One file and no -o: its Activity JSON goes to stdout (the object for one activity, an array when the
-  file holds several). Warnings and errors go to stderr. '-' reads the file from standard input.
-  With -o OUTDIR: OUTDIR/<path relative to the input folder>/<name>.json, mirroring the input tree;
-  <name>-1.json, <name>-2.json… when a file holds several activities. When two inputs would get the
-  same name (run.fit and run.tcx), the first in sorted order keeps run.json and the other takes its full
-  file name: run.tcx.json.
+  One file and no -o: its output goes to stdout (Activity JSON: the object for one activity, an array
+  when the file holds several; another format: a file of several activities needs -o). Warnings and
+  errors go to stderr. '-' reads the file from standard input.
+  With -o OUTDIR: OUTDIR/<path relative to the input folder>/<name>.<ext>, mirroring the input tree,
+  <ext> the target format's extension (json for Activity JSON); <name>-1.<ext>, <name>-2.<ext>… when a
+  file holds several activities. When two inputs would get the same name (run.fit and run.tcx), the
+  first in sorted order keeps run.<ext> and the other takes its full file name: run.tcx.<ext>.
+
+Output:
+  --to FORMAT            Target format: ${TARGET_FORMATS.join(', ')} (default json, Activity JSON)
 
 Batch options:
   -o, --out-dir OUTDIR   Write files into OUTDIR (needed for folders and for several inputs)
@@ -64,7 +69,7 @@ Batch options:
 
 ${CONVERTER_OPTIONS}
 
-Outputs are written atomically (temp file + rename): an interrupted run leaves no partial JSON, and
+Outputs are written atomically (temp file + rename): an interrupted run leaves no partial output, and
 --resume continues where it stopped. A progress bar is drawn on a terminal, plain lines otherwise.
 
 Examples:

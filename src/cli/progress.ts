@@ -69,9 +69,9 @@ export function fileLine(r: FileResult): string {
     case 'up-to-date':
       return `up-to-date  ${r.input}`;
     case 'skipped':
-      return `skipped     ${r.input}: ${r.error?.code}: ${r.error?.message}`;
+      return `skipped     ${r.input}: ${r.error.code}: ${r.error.message}`;
     case 'failed':
-      return `failed      ${r.input}: ${r.error?.code}: ${r.error?.message}`;
+      return `failed      ${r.input}: ${r.error.code}: ${r.error.message}`;
   }
 }
 
@@ -114,8 +114,7 @@ export function totals(results: FileResult[]): BatchTotals {
     else if (r.status === 'up-to-date') t.upToDate++;
     else {
       t.failed++;
-      const code = r.error?.code ?? 'unknown';
-      t.failures[code] = (t.failures[code] ?? 0) + 1;
+      t.failures[r.error.code] = (t.failures[r.error.code] ?? 0) + 1;
     }
     if (r.warnings.length > 0) t.filesWithWarnings++;
     for (const w of r.warnings) t.warnings[w.code] = (t.warnings[w.code] ?? 0) + 1;

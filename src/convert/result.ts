@@ -60,11 +60,11 @@ function converted(activity: Activity, includePower: boolean): ConvertedActivity
       const chunks: Uint8Array[] = [];
       let total = 0;
       encoderFor(to).encode(activity, options, (c) => {
-        chunks.push(chunks.length === 0 ? c : c.slice());
+        // A chunk is valid only during this call (encoders reuse their buffers): copy each one.
+        chunks.push(c.slice());
         total += c.length;
       });
-      // One chunk (Activity JSON): copy it at its exact size; several: one array.
-      if (chunks.length === 1) return chunks[0].slice();
+      if (chunks.length === 1) return chunks[0];
       const out = new Uint8Array(total);
       let o = 0;
       for (const c of chunks) {

@@ -121,6 +121,7 @@ describe('runjson convert FOLDER -o OUTDIR', () => {
     files: { input: string; relative: string; status: string; activities: number; outputs: string[]; error: { code: string } | null; bytes: number; timings: Record<string, number>; warnings: unknown[] }[];
     jobs: number;
     interrupted: boolean;
+    options: Record<string, unknown>;
   };
 
   beforeAll(async () => {
@@ -167,7 +168,14 @@ describe('runjson convert FOLDER -o OUTDIR', () => {
       expect(f.activities, f.input).toBe(e!.json.length);
       expect(f.error?.code, f.input).toBe(e!.code);
       expect(f.outputs.length).toBe(e!.status === 'converted' ? e!.json.length : 0);
-      for (const k of ['readMs', 'convertMs', 'writeMs', 'totalMs']) expect(f.timings[k]).toBeGreaterThanOrEqual(0);
+      const t = f.timings;
+      expect(Object.keys(t)).toEqual(['readMs', 'convertMs', 'writeMs', 'workMs', 'waitMs', 'totalMs']);
+      for (const k of Object.keys(t)) expect(t[k]).toBeGreaterThanOrEqual(0);
+      // Rounded to the microsecond each: the parts may exceed the whole by that much.
+      expect(t.workMs).toBeGreaterThanOrEqual(t.convertMs);
+      expect(t.workMs + 0.002).toBeGreaterThanOrEqual(t.readMs + t.convertMs + t.writeMs);
+      expect(t.totalMs).toBeGreaterThanOrEqual(t.workMs);
+      expect(t.totalMs).toBeCloseTo(t.waitMs + t.workMs, 6);
       expect(Array.isArray(f.warnings)).toBe(true);
     }
     const count = (s: string): number => [...expected.values()].filter((e) => e.status === s).length;
@@ -175,6 +183,14 @@ describe('runjson convert FOLDER -o OUTDIR', () => {
     expect(report.totals.failures.malformed).toBeGreaterThanOrEqual(2);
     expect(report.totals.failures['unknown-format']).toBeGreaterThanOrEqual(1);
     expect(report.totals.failures['empty-input']).toBe(1);
+    // Activity JSON, the default: the report's options do not name a format.
+    expect(report.options).toEqual({});
+  });
+
+  it('prints no MaxListenersExceededWarning (one abort listener per batch, not per queued file)', () => {
+    // 2 workers keep up to 48 files queued; the warning came at the 11th listener on the CLI's signal.
+    expect(expected.size).toBeGreaterThan(11);
+    expect(run.stderr).not.toMatch(/MaxListenersExceededWarning|memory leak/);
   });
 
   it('prints one plain line per file (not a terminal) and a closing summary', () => {

@@ -111,6 +111,10 @@ describe('runjson convert FILE (stdout)', () => {
     const report = JSON.parse(readFileSync(p('one-report.json'), 'utf8'));
     expect(report.totals).toMatchObject({ files: 1, converted: 1, activities: 1, failed: 0 });
     expect(report.files[0]).toMatchObject({ status: 'converted', format: 'json', activities: 1, error: null });
+    expect(report.options).toEqual({}); // `to` only when not json
+    const t = report.files[0].timings;
+    expect(t.workMs).toBeGreaterThanOrEqual(t.convertMs);
+    expect(t.totalMs).toBeCloseTo(t.waitMs + t.workMs, 6);
   });
 });
 
@@ -126,6 +130,7 @@ describe('usage errors (exit 2)', () => {
     ['bad --jobs', ['convert', 'a', '-o', 'out', '--jobs', 'two'], /--jobs/],
     ['--jobs 0', ['convert', 'a', '-o', 'out', '--jobs', '0'], /--jobs/],
     ['bad --sports', ['convert', 'a.json', '--sports', 'cycling'], /--sports/],
+    ['unknown --to, the formats listed', ['convert', 'a.json', '--to', 'kml'], /--to: expected one of json, got 'kml'/],
     ['bad --timeout', ['convert', 'a', '-o', 'out', '--timeout', '-1'], /--timeout/],
     ['--external-id for a folder', ['convert', '.', '-o', 'out', '--external-id', 'x'], /--external-id names one run/],
     ['--external-id for several files', ['convert', 'a.json', 'b.json', '-o', 'out', '--external-id', 'x'], /--external-id names one run/],
@@ -156,7 +161,7 @@ describe('--help', () => {
   }
   it('convert --help lists every converter flag', async () => {
     const r = await runCli(['convert', '--help']);
-    for (const flag of ['--out-dir', '--jobs', '--resume', '--report', '--strict', '--time-zone', '--pause-gap', '--sports', '--include-power', '--cadence']) {
+    for (const flag of ['--out-dir', '--to', '--jobs', '--resume', '--report', '--strict', '--time-zone', '--pause-gap', '--sports', '--include-power', '--cadence']) {
       expect(r.stdout).toContain(flag);
     }
   });

@@ -1,24 +1,19 @@
 /** The progress display: a bar on a terminal, plain lines elsewhere, and the closing summary. */
 import { describe, expect, it } from 'vitest';
-import type { BatchProgress, FileResult } from '../../src/batch/convert-files.js';
+import { type BatchProgress, type FileResult, conversionResult, newFileResultBase } from '../../src/batch/convert-files.js';
 import { barText, ProgressView, summaryText, totals } from '../../src/cli/progress.js';
 import { WARNING_CODES, type WarningCode } from '../../src/core/errors.js';
 
 function result(i: number, status: FileResult['status'], code?: string): FileResult {
-  return {
-    index: i,
-    input: `in/f${i}.fit`,
-    relative: `f${i}.fit`,
-    status,
-    format: 'fit',
-    activities: status === 'converted' ? 1 : 0,
-    outputs: status === 'converted' ? [`out/f${i}.json`] : [],
-    json: [],
-    warnings: status === 'converted' && i % 2 === 0 ? [{ code: 'power-omitted', message: 'power left out', count: 10 }] : [],
-    error: code === undefined ? null : { code, message: `${code} here` },
-    bytes: 1000,
-    timings: { readMs: 1, convertMs: 2, writeMs: 1, totalMs: 4 },
-  };
+  const base = newFileResultBase(i, `in/f${i}.fit`, `f${i}.fit`);
+  base.format = 'fit';
+  base.activities = status === 'converted' ? 1 : 0;
+  base.outputs = status === 'converted' ? [`out/f${i}.json`] : [];
+  base.warnings = status === 'converted' && i % 2 === 0 ? [{ code: 'power-omitted', message: 'power left out', count: 10 }] : [];
+  base.bytes = 1000;
+  base.timings = { readMs: 1, convertMs: 2, writeMs: 1, workMs: 4, waitMs: 6, totalMs: 10 };
+  if (status === 'up-to-date') return { ...base, status, error: null };
+  return conversionResult(base, code === undefined ? null : { code, message: `${code} here` });
 }
 
 function feed(view: ProgressView, results: FileResult[]): void {

@@ -8,9 +8,13 @@ import convert from '../../dist/batch/worker.js';
 
 export default function crashOrConvert(task) {
   if ('files' in task) {
-    // File by file, marking progress as the real worker does, so that a hang is found on its file.
+    // File by file, marking progress as the real worker does (store, then wake the pool's watch), so that
+    // a hang is found on its file.
     for (const [i, file] of task.files.entries()) {
-      if (task.progress) Atomics.store(task.progress, 0, i);
+      if (task.progress) {
+        Atomics.store(task.progress, 0, i);
+        Atomics.notify(task.progress, 0);
+      }
       misbehave(file);
     }
     return convert(task);
