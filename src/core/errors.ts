@@ -158,7 +158,7 @@ export const WARNING_CODES = {
   'bad-lap': 'laps without a known lapType and a numeric end: left out',
   'bad-pause-index': 'pause indexes out of range or out of order: left out',
   'unknown-series': 'recordings that are not Activity JSON series: left out',
-  'unknown-value': 'enum values that are not Activity JSON’s (howFelt, terrain…): left out',
+  'unknown-value': 'Activity JSON fields with a value of the wrong type or outside their enum or range (howFelt, terrain, humidity…): left out',
   'bad-pass-through': 'songs or heartRateRecovery entries that are not flat objects of the documented fields: left out',
 } as const;
 /** A warning code (see {@link WARNING_CODES}). */

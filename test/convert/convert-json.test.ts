@@ -158,6 +158,53 @@ describe('convert() on Activity JSON input', () => {
     expect(await codeOf(convert(Readable.from([gz]), { limits: { maxBytes: gz.length + 10 } }))).toBe('limit-exceeded');
   });
 
+  it('applies the limits to Activity JSON input, on every path in (limits.maxSamples, maxDepth, maxStringLength)', async () => {
+    const limits = { maxSamples: 499 };
+    expect(await codeOf(() => convertSync(text, { limits }))).toBe('limit-exceeded');
+    expect(await codeOf(convert(Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]), { limits }))).toBe('limit-exceeded');
+    expect(await codeOf(() => convertSync(new Uint8Array(gzipSync(bytes)), { limits }))).toBe('limit-exceeded');
+    expect(convertSync(text, { limits: { maxSamples: 500 } }).activities).toHaveLength(1);
+    expect(await codeOf(() => convertSync(text, { limits: { maxDepth: 2 } }))).toBe('limit-exceeded');
+    expect(await codeOf(() => convertSync(text, { limits: { maxStringLength: 10 } }))).toBe('limit-exceeded');
+  });
+
+  it('crafted-deep-songs.json: songs nested 5000 deep are refused by maxDepth, before parsing', () => {
+    try {
+      convertSync(readBytes(join(FIXTURES, 'json', 'crafted-deep-songs.json')));
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'limit-exceeded', format: 'json', path: '/songs' + '/0'.repeat(63), line: 1 });
+    }
+  });
+
+  it('crafted-wrong-values.json: what can be corrected is, counted, and the output passes validate()', () => {
+    const r = convertSync(readBytes(join(FIXTURES, 'json', 'crafted-wrong-values.json')));
+    const doc = r.activities[0].toObject();
+    expect(validate(doc)).toEqual([]);
+    expect(doc.pauseIndexes).toEqual([15]);
+    expect(doc.laps).toEqual([
+      { lapType: 'general', endDuration: 10 },
+      { lapType: 'general', endDuration: 29 },
+    ]);
+    expect(doc.songs).toEqual([{ song: 'Song 2', artist: 'Blur', BPM: 130, startClock: 0, endClock: 122 }]);
+    expect(doc.heartRateRecovery).toEqual([{ duration: 60, heartRate: 118 }]);
+    const counts = Object.fromEntries(r.warnings.map((w) => [w.code, w.count]));
+    expect(counts).toMatchObject({ 'bad-pause-index': 1, 'position-out-of-range': 2, 'not-finite': 1, 'lap-out-of-range': 2, 'bad-pass-through': 2 });
+  });
+
+  it('crafted-year-0.json and crafted-clock-null.json are refused, with the place', async () => {
+    const refusal = (name: string): unknown => {
+      try {
+        convertSync(readBytes(join(FIXTURES, 'json', name)));
+      } catch (e) {
+        return e;
+      }
+      return null;
+    };
+    expect(refusal('crafted-year-0.json')).toMatchObject({ code: 'invalid-activity', path: '/startDateTimeLocal' });
+    expect(refusal('crafted-clock-null.json')).toMatchObject({ code: 'invalid-activity', path: '/recordingValues/0/12' });
+  });
+
   it('strict turns warnings into errors', async () => {
     expect(await codeOf(() => convertSync(text, { strict: true }))).toBe('strict');
     expect(convertSync(text, { strict: true, includePower: true }).activities).toHaveLength(1);
