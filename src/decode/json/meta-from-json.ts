@@ -24,6 +24,9 @@ export function metaFromJson(d: Doc, ctx: ReadContext, has: { heartRate: boolean
   const nonFinite = tally();
   const type = typeof d.activityType === 'string' ? d.activityType.toLowerCase() : 'running';
   const meta = emptyMeta('json', type);
+  // A document that does not name its activity type is taken as a run, as the format implies; the
+  // plausibility rule may still refuse it (spec §2, v4).
+  meta.sportAssumed = typeof d.activityType !== 'string';
   meta.externalId = text(d, 'externalId', ctx, unknown, true);
   meta.notes = text(d, 'notes', ctx, unknown, false);
   meta.appVersion = text(d, 'appVersion', ctx, unknown, true);
