@@ -21,6 +21,7 @@ import type { TaskError } from './convert-task.js';
 import { type FileTask, type FileTaskResult, convertFileTask, outputPaths } from './file-task.js';
 import { ConvertPool, MAX_FILES_PER_MESSAGE } from './pool.js';
 import { type PlannedFile, planFiles } from './plan.js';
+import { defaultJournalDir } from './journal-path.js';
 import { type JournalEntry, ResumeJournal } from './resume-journal.js';
 import { newTempPrefix, removeStaleTemps } from './write-atomic.js';
 
@@ -161,11 +162,26 @@ export interface ConvertFilesOptions extends ConvertOptions {
   /** Worker threads. Default: the number of cores. `0` converts in this thread, without a pool. */
   concurrency?: number;
   /**
-   * With `outDir`: skip inputs already converted there — their output exists and the folder's journal
-   * says it was written from this input, unchanged since (same path, size and mtime); outputs the journal
-   * does not know are trusted when not older than the input. Default false.
+   * With `outDir`: skip inputs already converted there — their output exists and the output folder's
+   * journal (in `journalDir`) says it was written from this input, unchanged since (same path, size and
+   * mtime); outputs the journal does not know are trusted when not older than the input. Default false.
    */
   resume?: boolean;
+  /**
+   * With `outDir`: the folder of resume journals, one file per output folder, named from a hash of the
+   * output folder's real path. Every batch with `outDir` keeps its journal, resume or not, so that a
+   * later resume can trust what this batch wrote; nothing of it is kept in `outDir`. Default:
+   * {@link defaultJournalDir} — `$XDG_CACHE_HOME/runjson/journals`, else the platform's cache folder
+   * (`~/.cache/runjson/journals` on Linux, `~/Library/Caches/runjson/journals` on macOS,
+   * `%LOCALAPPDATA%\runjson\journals` on Windows).
+   */
+  journalDir?: string;
+  /**
+   * Called at most once per batch when the journal cannot be written (a read-only cache folder, a full
+   * disk): the batch goes on, and a later resume judges its outputs by their modification times only.
+   * Default: the error's message on stderr.
+   */
+  onJournalError?: (error: Error) => void;
   /** Called after each file. */
   onProgress?: (progress: BatchProgress) => void;
   /**
@@ -209,7 +225,8 @@ export interface ConvertFilesOptions extends ConvertOptions {
  * @throws {ConvertError} `unsupported` for a `to` that runjson does not write (before anything starts).
  */
 export async function* convertFiles(inputs: Iterable<string> | string, options: ConvertFilesOptions = {}): AsyncGenerator<FileResult> {
-  const { outDir, to = 'json', concurrency, resume = false, onProgress, signal, workerFile, maxWorkerMemoryMb, pool: given, timeoutMs, ...convertOptions } = options;
+  const { outDir, to = 'json', concurrency, resume = false, journalDir, onJournalError, onProgress, signal, workerFile, maxWorkerMemoryMb, pool: given, timeoutMs, ...convertOptions } =
+    options;
   signal?.throwIfAborted();
   encoderFor(to); // an unknown format fails here, not once per file
   const started = performance.now();
@@ -219,7 +236,10 @@ export async function* convertFiles(inputs: Iterable<string> | string, options: 
   // Temp files of runjson processes that are gone: removed while this batch converts (they never collide
   // with this process's own temps, whose names carry its pid); the walk cost 6–13 ms per 300 outputs.
   const cleanup = outDir === undefined ? Promise.resolve(0) : removeStaleTemps(outDir).catch(() => 0);
-  const journal = outDir === undefined ? null : await ResumeJournal.open(outDir);
+  const journal =
+    outDir === undefined
+      ? null
+      : await ResumeJournal.open(outDir, { dir: journalDir ?? defaultJournalDir(), onError: onJournalError ?? ((e) => process.stderr.write(`runjson: ${e.message}\n`)) });
   const maxBytes = resolveOptions(convertOptions).limits.maxBytes;
 
   const threads = given?.threads ?? Math.min(Math.max(0, Math.floor(concurrency ?? availableParallelism())), plan.length);
@@ -369,12 +389,9 @@ async function processFile(file: PlannedFile, ctx: FileContext): Promise<FileRes
     return conversionResult(base, null);
   }
   base.outputs = r.outputs;
-  try {
-    ctx.journal?.record({ o: stemKey, i: resolve(file.input), s: r.size, m: r.mtimeMs, n: r.outputs.length });
-  } catch {
-    // The outputs are in place; without their journal line, resume falls back to the mtime rule for
-    // them (see resume-journal.ts) — not a reason to fail the file or stop the batch.
-  }
+  // Never throws: a journal that cannot be written is said once, and resume falls back to the mtime rule
+  // for these outputs (resume-journal.ts) — not a reason to fail the file or stop the batch.
+  ctx.journal?.record({ o: stemKey, i: resolve(file.input), s: r.size, m: r.mtimeMs, n: r.outputs.length });
   return conversionResult(base, null);
 }
 

@@ -20,6 +20,7 @@ export {
   type UpToDateFile,
 } from './convert-files.js';
 export { INPUT_NAME, outputStem, type PlannedFile, planFiles } from './plan.js';
+export { defaultJournalDir } from './journal-path.js';
 export { removeStaleTemps, writeFileAtomic, writeFilesAtomic } from './write-atomic.js';
 export { ConvertPool, type ConvertPoolOptions } from './pool.js';
 export { convertTask, type ConvertTask, type TaskActivity, type TaskError, type TaskResult } from './convert-task.js';

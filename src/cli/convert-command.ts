@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { type FileResult, conversionResult, convertFiles, newFileResultBase } from '../batch/convert-files.js';
+import { defaultJournalDir } from '../batch/journal-path.js';
 import { writeFileAtomic } from '../batch/write-atomic.js';
 import { convert } from '../index.js';
 import { ConvertError } from '../core/errors.js';
@@ -76,6 +77,9 @@ export async function convertCommand(args: string[], io: CliIo): Promise<number>
       // One file to stdout converts in this thread: a worker would only add its start-up time.
       concurrency: outDir === undefined ? 0 : jobs,
       resume: v.resume === true,
+      journalDir: defaultJournalDir(io.env),
+      // Above the progress bar, and said even with --quiet: the batch goes on, but resume will know less.
+      onJournalError: (e) => progress?.note(`runjson: ${e.message}`),
       maxWorkerMemoryMb,
       timeoutMs: timeoutS > 0 ? timeoutS * 1000 : undefined,
       signal: io.signal,

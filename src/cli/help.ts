@@ -70,7 +70,10 @@ Batch options:
 ${CONVERTER_OPTIONS}
 
 Outputs are written atomically (temp file + rename): an interrupted run leaves no partial output, and
---resume continues where it stopped. A progress bar is drawn on a terminal, plain lines otherwise.
+--resume continues where it stopped. What --resume trusts is a journal per OUTDIR kept in the user's
+cache folder ($XDG_CACHE_HOME/runjson/journals, else ~/.cache/runjson/journals; on macOS
+~/Library/Caches/runjson/journals, on Windows %LOCALAPPDATA%\\runjson\\journals): OUTDIR holds only
+the outputs. A progress bar is drawn on a terminal, plain lines otherwise.
 
 Examples:
   runjson convert run.fit > run.json

@@ -17,6 +17,11 @@ export interface CliIo {
   stdin?: AsyncIterable<Uint8Array>;
   /** Aborts a running batch (the CLI's main wires it to SIGINT/SIGTERM). */
   signal?: AbortSignal;
+  /**
+   * The environment, for where the resume journals go (`XDG_CACHE_HOME`, see `defaultJournalDir`).
+   * Default: `process.env`.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 /** `m:ss` or `h:mm:ss` for seconds. */

@@ -36,6 +36,12 @@ export class ProgressView {
     this.barShown = true;
   }
 
+  /** Prints a line of its own above the bar (a notice that is not about one file), even when quiet. */
+  note(line: string): void {
+    this.clearBar();
+    this.out.write(line + '\n');
+  }
+
   /** Removes the bar (before the summary). */
   finish(): void {
     this.clearBar();

@@ -13,23 +13,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Batch from '../../src/batch/index.js';
 import { convertSync } from '../../src/index.js';
 import { MAX_FILES_PER_MESSAGE } from '../../src/batch/pool.js';
+import { journalPathFor, realPathOf } from '../../src/batch/journal-path.js';
 import { CRASH_WORKER, loadBatch } from '../helpers/batch-lib.js';
 import { makeActivityJson } from '../helpers/make-activity.js';
 import { ROOT } from '../helpers/paths.js';
 
 let batch: typeof Batch;
 let dir: string;
+/** The resume journals of these batches (never the real cache folder). */
+let journals: string;
 const p = (name: string): string => join(dir, name);
 
 beforeAll(async () => {
   batch = await loadBatch();
   dir = mkdtempSync(join(tmpdir(), 'runjson-pool-'));
+  journals = mkdtempSync(join(tmpdir(), 'runjson-pool-journals-'));
   for (let i = 0; i < 12; i++) writeFileSync(p(`run-${String(i).padStart(2, '0')}.json`), makeActivityJson({ seed: i, samples: 300 + i * 50 }));
   writeFileSync(p('zipped.json.gz'), gzipSync(makeActivityJson({ seed: 40 })));
   writeFileSync(p('ride.json'), makeActivityJson({ seed: 41, activityType: 'cycling' }));
   writeFileSync(p('bad.json'), '{"recordingKeys": [');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(journals, { recursive: true, force: true });
+});
 
 async function collect(it: AsyncIterable<Batch.FileResult>): Promise<Batch.FileResult[]> {
   const out: Batch.FileResult[] = [];
@@ -101,7 +108,7 @@ describe('convertFiles', () => {
       const abortIn = p('abort-in');
       mkdirSync(abortIn, { recursive: true });
       for (let i = 0; i < FILES; i++) writeFileSync(join(abortIn, `r${i}.json`), makeActivityJson({ seed: 30 + (i % 6) }));
-      for await (const r of batch.convertFiles(abortIn, { concurrency: 1, signal: controller.signal, outDir: p('aborted-out') })) {
+      for await (const r of batch.convertFiles(abortIn, { concurrency: 1, signal: controller.signal, outDir: p('aborted-out'), journalDir: journals })) {
         got.push(r);
         controller.abort(reason);
       }
@@ -111,7 +118,7 @@ describe('convertFiles', () => {
     expect(got.length).toBeGreaterThanOrEqual(1);
     expect(got.length).toBeLessThanOrEqual(2 * MAX_FILES_PER_MESSAGE);
     // Every output on disk belongs to a yielded result: nothing written behind the caller's back.
-    const written = (existsSync(p('aborted-out')) ? readdirSync(p('aborted-out')) : []).filter((f) => f !== '.runjson-journal.jsonl');
+    const written = existsSync(p('aborted-out')) ? readdirSync(p('aborted-out')) : [];
     expect(written.sort()).toEqual(got.flatMap((r) => r.outputs.map((o) => o.slice(p('aborted-out').length + 1))).sort());
     expect(written.length).toBeGreaterThanOrEqual(1);
     expect(written.length).toBeLessThan(FILES);
@@ -131,12 +138,12 @@ describe('convertFiles', () => {
     mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, 'three.json'), `[${makeActivityJson({ seed: 50 })},${makeActivityJson({ seed: 51 })},${makeActivityJson({ seed: 52 })}]`);
     const out = p('multi-out');
-    const [r] = await collect(batch.convertFiles(sub, { outDir: out, concurrency: 1 }));
+    const [r] = await collect(batch.convertFiles(sub, { outDir: out, journalDir: journals, concurrency: 1 }));
     expect(r.outputs).toEqual([1, 2, 3].map((i) => join(out, `three-${i}.json`)));
     expect(r.data).toEqual([]);
-    expect(readdirSync(out).sort()).toEqual(['.runjson-journal.jsonl', 'three-1.json', 'three-2.json', 'three-3.json']);
+    expect(readdirSync(out).sort()).toEqual(['three-1.json', 'three-2.json', 'three-3.json']); // and nothing else: no journal
     expect(JSON.parse(readFileSync(join(out, 'three-3.json'), 'utf8')).externalId).toBe('gen-52');
-    const [again] = await collect(batch.convertFiles(sub, { outDir: out, concurrency: 1, resume: true }));
+    const [again] = await collect(batch.convertFiles(sub, { outDir: out, journalDir: journals, concurrency: 1, resume: true }));
     expect(again.status).toBe('up-to-date');
     expect(again.outputs).toEqual([join(out, 'three-1.json')]);
   });
@@ -239,9 +246,9 @@ describe('the pool', () => {
     writeFileSync(join(midDir, 'b-ok.json'), makeActivityJson({ seed: 77 }));
     const out = p('midwrite-out');
     mkdirSync(out, { recursive: true });
-    const results = await collect(batch.convertFiles(midDir, { concurrency: 1, workerFile: CRASH_WORKER, outDir: out }));
+    const results = await collect(batch.convertFiles(midDir, { concurrency: 1, workerFile: CRASH_WORKER, outDir: out, journalDir: journals }));
     expect(results.map((r) => `${r.status}${r.error ? ':' + r.error.code : ''}`)).toEqual(['failed:worker-crashed', 'converted']);
-    expect(readdirSync(out).sort()).toEqual(['.runjson-journal.jsonl', 'b-ok.json']);
+    expect(readdirSync(out).sort()).toEqual(['b-ok.json']);
   });
 
   it('an output that cannot be written fails that file with write-error; the others are written', async () => {
@@ -252,14 +259,14 @@ describe('the pool', () => {
     const out = p('unwritable-out');
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'sub'), 'a file where the output folder should be');
-    const results = await collect(batch.convertFiles(wDir, { concurrency: 1, outDir: out }));
+    const results = await collect(batch.convertFiles(wDir, { concurrency: 1, outDir: out, journalDir: journals }));
     expect(results.map((r) => [r.relative, r.status, r.error?.code ?? null])).toEqual([
       ['sub/a.json', 'failed', 'write-error'],
       ['top.json', 'converted', null],
     ]);
     expect(results[0].error?.message).toMatch(/^E[A-Z]+/);
     expect(results[0].activities).toBe(1); // converted, then the write failed
-    expect(readdirSync(out).sort()).toEqual(['.runjson-journal.jsonl', 'sub', 'top.json']);
+    expect(readdirSync(out).sort()).toEqual(['sub', 'top.json']);
   });
 
   it('a file that takes too long fails with timeout; its worker is stopped and replaced', async () => {
@@ -427,19 +434,19 @@ describe('resume and the journal', () => {
     const out = p('journal-out');
     mkdirSync(inDir, { recursive: true });
     writeFileSync(join(inDir, 'run.tcx'), makeActivityJson({ seed: 100 })); // JSON content: sniffed
-    const first = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0 }));
+    const first = await collect(batch.convertFiles(inDir, { outDir: out, journalDir: journals, concurrency: 0 }));
     expect(first[0].outputs).toEqual([join(out, 'run.json')]);
     // A new input sorts first and now owns `run`; its mtime is older than run.json's.
     writeFileSync(join(inDir, 'run.json'), makeActivityJson({ seed: 101 }));
     utimesSync(join(inDir, 'run.json'), new Date('2015-01-01'), new Date('2015-01-01'));
-    const second = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    const second = await collect(batch.convertFiles(inDir, { outDir: out, journalDir: journals, concurrency: 0, resume: true }));
     expect(second.map((r) => [r.relative, r.status])).toEqual([
       ['run.json', 'converted'],
       ['run.tcx', 'converted'],
     ]);
     expect(ids(out)).toEqual({ 'run.json': 'gen-101', 'run.tcx.json': 'gen-100' });
     // And a third run trusts both.
-    const third = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    const third = await collect(batch.convertFiles(inDir, { outDir: out, journalDir: journals, concurrency: 0, resume: true }));
     expect(third.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date']);
   });
 
@@ -448,10 +455,10 @@ describe('resume and the journal', () => {
     const out = p('journal-out2');
     mkdirSync(inDir, { recursive: true });
     writeFileSync(join(inDir, 'a.json'), makeActivityJson({ seed: 110 }));
-    await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0 }));
+    await collect(batch.convertFiles(inDir, { outDir: out, journalDir: journals, concurrency: 0 }));
     writeFileSync(join(inDir, 'a.json'), makeActivityJson({ seed: 111, samples: 900 }));
     utimesSync(join(inDir, 'a.json'), new Date('2016-01-01'), new Date('2016-01-01'));
-    const [r] = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    const [r] = await collect(batch.convertFiles(inDir, { outDir: out, journalDir: journals, concurrency: 0, resume: true }));
     expect(r.status).toBe('converted');
     expect(ids(out)).toEqual({ 'a.json': 'gen-111' });
   });
@@ -462,19 +469,21 @@ describe('resume and the journal', () => {
     mkdirSync(inDir, { recursive: true });
     writeFileSync(join(inDir, 'a.json'), makeActivityJson({ seed: 120 }));
     writeFileSync(join(inDir, 'b.json'), makeActivityJson({ seed: 121 }));
-    await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0 }));
-    // As if killed while appending b's line: a's line whole, b's cut.
-    const lines = readFileSync(join(out, '.runjson-journal.jsonl'), 'utf8').trim().split('\n');
+    await collect(batch.convertFiles(inDir, { outDir: out, journalDir: journals, concurrency: 0 }));
+    // As if killed while appending b's line: the header and a's line whole, b's cut.
+    const journal = journalPathFor(realPathOf(out), journals);
+    const [header, ...lines] = readFileSync(journal, 'utf8').trim().split('\n');
+    expect(JSON.parse(header)).toEqual({ outDir: realPathOf(out) });
     expect(lines.length).toBe(2);
     const aLine = lines.find((l) => JSON.parse(l).o === 'a') as string;
     const bLine = lines.find((l) => JSON.parse(l).o === 'b') as string;
-    writeFileSync(join(out, '.runjson-journal.jsonl'), aLine + '\n' + bLine.slice(0, 20));
-    const again = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    writeFileSync(journal, header + '\n' + aLine + '\n' + bLine.slice(0, 20));
+    const again = await collect(batch.convertFiles(inDir, { outDir: out, journalDir: journals, concurrency: 0, resume: true }));
     expect(again.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date']);
     // The same, when b's output is older than b (it changed after): converted again.
     utimesSync(join(out, 'b.json'), new Date('2014-01-01'), new Date('2014-01-01'));
-    writeFileSync(join(out, '.runjson-journal.jsonl'), aLine + '\n');
-    const third = await collect(batch.convertFiles(inDir, { outDir: out, concurrency: 0, resume: true }));
+    writeFileSync(journal, header + '\n' + aLine + '\n');
+    const third = await collect(batch.convertFiles(inDir, { outDir: out, journalDir: journals, concurrency: 0, resume: true }));
     expect(third.map((r) => r.status)).toEqual(['up-to-date', 'converted']);
   });
 });

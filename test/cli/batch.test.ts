@@ -16,7 +16,8 @@ import { ConvertError } from '../../src/core/errors.js';
 import { validate } from '../../src/activity-json/validate.js';
 import { CORPUS, FIXTURES, HAS_CORPUS } from '../helpers/paths.js';
 import { makeActivityJson } from '../helpers/make-activity.js';
-import { requireBuild, runBuilt } from '../helpers/built.js';
+import { cacheEnv, requireBuild, runBuilt } from '../helpers/built.js';
+import { journalPathFor, realPathOf } from '../../src/batch/journal-path.js';
 
 interface Expected {
   status: 'converted' | 'skipped' | 'failed';
@@ -26,6 +27,8 @@ interface Expected {
 
 let root: string;
 let input: string;
+/** The commands' environment: their cache folder (resume journals) below the test's root. */
+const env = (): NodeJS.ProcessEnv => cacheEnv(join(root, 'cache'));
 const expected = new Map<string, Expected>(); // by path relative to `input`
 
 /** What the library says about a file (the oracle for the command's output). */
@@ -45,9 +48,10 @@ function put(rel: string, data: string | Uint8Array, picked = true): void {
   if (picked) expected.set(rel, oracle(typeof data === 'string' ? new TextEncoder().encode(data) : data));
 }
 
+/** Every file below `dir`, hidden ones included (an OUTDIR holds its outputs and nothing else: the resume journal is in the cache folder). */
 function filesBelow(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
-    .filter((e) => e.isFile() && e.name !== '.runjson-journal.jsonl') // the resume journal of an OUTDIR
+    .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'))
     .sort();
 }
@@ -126,7 +130,7 @@ describe('runjson convert FOLDER -o OUTDIR', () => {
 
   beforeAll(async () => {
     out = join(root, 'out');
-    run = await runBuilt(['convert', input, '-o', out, '--jobs', '2', '--report', join(root, 'report.json')]);
+    run = await runBuilt(['convert', input, '-o', out, '--jobs', '2', '--report', join(root, 'report.json')], { env: env() });
     report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8'));
   });
 
@@ -150,8 +154,17 @@ describe('runjson convert FOLDER -o OUTDIR', () => {
     }
   });
 
+  it('keeps its resume journal in the cache folder, the output folder\'s path on its first line', () => {
+    const journals = join(root, 'cache', 'runjson', 'journals');
+    const journal = journalPathFor(realPathOf(out), journals);
+    expect(readdirSync(journals)).toContain(journal.slice(journals.length + 1));
+    const [header, ...lines] = readFileSync(journal, 'utf8').trim().split('\n');
+    expect(JSON.parse(header)).toEqual({ outDir: realPathOf(out) });
+    expect(lines.length).toBe(report.totals.converted);
+  });
+
   it('runjson validate OUTDIR finds every output valid', async () => {
-    const v = await runBuilt(['validate', out]);
+    const v = await runBuilt(['validate', out], { env: env() });
     expect(v.code).toBe(0);
     expect(v.stdout).toBe('');
     expect(v.stderr).toContain(`${filesBelow(out).length} files valid`);
@@ -205,7 +218,7 @@ describe('runjson convert FOLDER -o OUTDIR', () => {
   });
 
   it('--resume converts nothing again and exits with the failures still counted', async () => {
-    const again = await runBuilt(['convert', input, '-o', out, '--resume', '--quiet', '--report', join(root, 'report2.json')]);
+    const again = await runBuilt(['convert', input, '-o', out, '--resume', '--quiet', '--report', join(root, 'report2.json')], { env: env() });
     expect(again.code).toBe(1);
     const r2 = JSON.parse(readFileSync(join(root, 'report2.json'), 'utf8'));
     expect(r2.totals.upToDate).toBe(report.totals.converted);
@@ -217,9 +230,9 @@ describe('runjson convert FOLDER -o OUTDIR', () => {
 
   it('the output folder inside the input folder is not converted again', async () => {
     const inner = join(input, 'json-out');
-    const first = await runBuilt(['convert', join(input, 'sub', 'deep'), '-o', inner, '-q']);
+    const first = await runBuilt(['convert', join(input, 'sub', 'deep'), '-o', inner, '-q'], { env: env() });
     expect(first.code).toBe(0);
-    const twice = await runBuilt(['convert', input, '-o', inner, '-q', '--report', join(root, 'report3.json')]);
+    const twice = await runBuilt(['convert', input, '-o', inner, '-q', '--report', join(root, 'report3.json')], { env: env() });
     const r3 = JSON.parse(readFileSync(join(root, 'report3.json'), 'utf8'));
     expect(r3.files.some((f: { input: string }) => f.input.includes('json-out'))).toBe(false);
     expect(twice.code).toBe(1);
@@ -234,7 +247,7 @@ describe('exit codes of a batch', () => {
     writeFileSync(join(dir, 'a', 'one.json'), makeActivityJson({ seed: 21 }));
     writeFileSync(join(dir, 'two.json.gz'), gzipSync(makeActivityJson({ seed: 22 })));
     writeFileSync(join(dir, 'ride.json'), makeActivityJson({ seed: 23, activityType: 'cycling' }));
-    const r = await runBuilt(['convert', dir, '-o', join(root, 'clean-out'), '-j', '1']);
+    const r = await runBuilt(['convert', dir, '-o', join(root, 'clean-out'), '-j', '1'], { env: env() });
     expect(r.code).toBe(0);
     expect(filesBelow(join(root, 'clean-out'))).toEqual(['a/one.json', 'two.json']);
   });
@@ -243,7 +256,7 @@ describe('exit codes of a batch', () => {
     const dir = join(root, 'mixed');
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(input, 'run-a.json'), join(dir, 'x.json'));
-    const r = await runBuilt(['convert', join(dir, 'x.json'), join(input, 'sub', 'deep'), join(root, 'missing.fit'), '-o', join(root, 'mixed-out')]);
+    const r = await runBuilt(['convert', join(dir, 'x.json'), join(input, 'sub', 'deep'), join(root, 'missing.fit'), '-o', join(root, 'mixed-out')], { env: env() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing\.fit: read-error: ENOENT/);
     expect(filesBelow(join(root, 'mixed-out'))).toEqual(['er/run-c.json', 'x.json']);
@@ -251,8 +264,8 @@ describe('exit codes of a batch', () => {
 
   it('--strict turns the damaged copies\' warnings into failures', async () => {
     const broken = join(input, 'real', 'broken');
-    const relaxed = await runBuilt(['convert', broken, '-o', join(root, 'relaxed-out'), '-q', '--report', join(root, 'relaxed.json')]);
-    const strict = await runBuilt(['convert', broken, '-o', join(root, 'strict-out'), '-q', '--strict', '--report', join(root, 'strict.json')]);
+    const relaxed = await runBuilt(['convert', broken, '-o', join(root, 'relaxed-out'), '-q', '--report', join(root, 'relaxed.json')], { env: env() });
+    const strict = await runBuilt(['convert', broken, '-o', join(root, 'strict-out'), '-q', '--strict', '--report', join(root, 'strict.json')], { env: env() });
     const rr = JSON.parse(readFileSync(join(root, 'relaxed.json'), 'utf8'));
     const rs = JSON.parse(readFileSync(join(root, 'strict.json'), 'utf8'));
     // Whatever the relaxed run converted with warnings fails with --strict; nothing is written for it.
@@ -268,8 +281,24 @@ describe('exit codes of a batch', () => {
     expect(relaxed.code).toBe(rr.totals.failed > 0 ? 1 : 0);
   });
 
+  it('a cache folder that cannot be written does not fail the batch: it is said once, and --resume works by modification times', async () => {
+    const dir = join(root, 'no-cache');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 4; i++) writeFileSync(join(dir, `r${i}.json`), makeActivityJson({ seed: 30 + i }));
+    const blocked = join(root, 'cache-is-a-file');
+    writeFileSync(blocked, 'a file where the cache folder should be');
+    const out = join(root, 'no-cache-out');
+    const r = await runBuilt(['convert', dir, '-o', out, '-j', '2', '-q'], { env: cacheEnv(blocked) });
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/cannot write the resume journal/g)?.length).toBe(1);
+    expect(filesBelow(out)).toEqual(['r0.json', 'r1.json', 'r2.json', 'r3.json']);
+    const again = await runBuilt(['convert', dir, '-o', out, '--resume', '-q', '--report', join(root, 'no-cache.json')], { env: cacheEnv(blocked) });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'no-cache.json'), 'utf8')).totals.upToDate).toBe(4);
+  });
+
   it('2 on a usage error, before touching anything', async () => {
-    const r = await runBuilt(['convert', input, '--jobs', 'lots', '-o', join(root, 'never')]);
+    const r = await runBuilt(['convert', input, '--jobs', 'lots', '-o', join(root, 'never')], { env: env() });
     expect(r.code).toBe(2);
     expect(() => readdirSync(join(root, 'never'))).toThrow();
   });
@@ -278,7 +307,7 @@ describe('exit codes of a batch', () => {
 describe.skipIf(!HAS_CORPUS)('the shared corpus through the command', () => {
   it('every corpus file: the status and the bytes the library gives', async () => {
     const out = join(root, 'corpus-out');
-    const r = await runBuilt(['convert', CORPUS, '-o', out, '-q', '--report', join(root, 'corpus.json')]);
+    const r = await runBuilt(['convert', CORPUS, '-o', out, '-q', '--report', join(root, 'corpus.json')], { env: env() });
     const report = JSON.parse(readFileSync(join(root, 'corpus.json'), 'utf8'));
     expect(report.files.length).toBeGreaterThan(50);
     let converted = 0;

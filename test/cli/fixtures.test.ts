@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertSync } from '../../src/index.js';
 import { validate } from '../../src/activity-json/validate.js';
 import { FIXTURES, ROOT, readBytes } from '../helpers/paths.js';
-import { MAIN, requireBuild, runBuilt } from '../helpers/built.js';
+import { cacheEnv, MAIN, requireBuild, runBuilt } from '../helpers/built.js';
 
 const FENIX = join(FIXTURES, 'fit', 'fenix2-run.fit');
 
@@ -49,7 +49,7 @@ describe('fixtures/fit/fenix2-run.fit', () => {
   it('converts as .fit.gz in a batch, and inspect shows its splits', async () => {
     const gz = join(tmp, 'fenix.fit.gz');
     writeFileSync(gz, gzipSync(readFileSync(FENIX)));
-    const r = await runBuilt(['convert', gz, '-o', join(tmp, 'out'), '--report', join(tmp, 'r.json')]);
+    const r = await runBuilt(['convert', gz, '-o', join(tmp, 'out'), '--report', join(tmp, 'r.json')], { env: cacheEnv(join(tmp, 'cache')) });
     expect(r.code).toBe(0);
     const expected = convertSync(readBytes(FENIX)).activities.map((a) => a.toJson());
     const report = JSON.parse(readFileSync(join(tmp, 'r.json'), 'utf8'));

@@ -58,6 +58,18 @@ describe('progress', () => {
     expect(out).toBe('failed      in/f1.fit: malformed: malformed here\n');
   });
 
+  it('a notice (the journal cannot be written) goes above the bar on a line of its own, even when quiet', () => {
+    let out = '';
+    const view = new ProgressView({ write: (s) => (out += String(s)), isTTY: true, columns: 100 }, true);
+    const p: BatchProgress = { total: 2, done: 1, converted: 1, skipped: 0, upToDate: 0, failed: 0, bytes: 0, elapsedMs: 100, last: results[0] };
+    view.update(p);
+    view.note('runjson: cannot write the resume journal');
+    expect(out).toMatch(/\]\s.*\r\x1b\[Krunjson: cannot write the resume journal\n$/);
+    let plain = '';
+    new ProgressView({ write: (s) => (plain += String(s)) }, true).note('runjson: cannot write the resume journal');
+    expect(plain).toBe('runjson: cannot write the resume journal\n');
+  });
+
   it('the bar fits the terminal and reads 0–100 %', () => {
     const p = (done: number): BatchProgress => ({ total: 400, done, converted: done, skipped: 0, upToDate: 0, failed: 0, bytes: 0, elapsedMs: done * 10, last: results[0] });
     expect(barText(p(0), 80)).toMatch(/^\[-+\] 0\/400   0%/);

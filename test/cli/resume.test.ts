@@ -12,15 +12,19 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { convertSync } from '../../src/index.js';
 import { MAX_FILES_PER_MESSAGE } from '../../src/batch/pool.js';
 import { makeActivityJson } from '../helpers/make-activity.js';
-import { MAIN, requireBuild, runBuilt } from '../helpers/built.js';
+import { journalPathFor, realPathOf } from '../../src/batch/journal-path.js';
+import { cacheEnv, MAIN, requireBuild, runBuilt } from '../helpers/built.js';
 
 const FILES = 300;
 let root: string;
+/** The commands' environment: their cache folder (resume journals) below the test's root. */
+const env = (): NodeJS.ProcessEnv => cacheEnv(join(root, 'cache'));
 
+/** Every file below `dir`, hidden ones included (the resume journal is in the cache folder, not here). */
 function listAll(dir: string): string[] {
   try {
     return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
-      .filter((e) => e.isFile() && e.name !== '.runjson-journal.jsonl') // checked on its own
+      .filter((e) => e.isFile())
       .map((e) => relative(dir, join(e.parentPath, e.name)));
   } catch {
     return [];
@@ -43,7 +47,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 it('a run killed mid-batch leaves only whole outputs, and --resume completes it', async () => {
   const input = join(root, 'in');
   const out = join(root, 'out');
-  const child = spawn(process.execPath, [MAIN, 'convert', input, '-o', out, '-j', '1', '-q'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [MAIN, 'convert', input, '-o', out, '-j', '1', '-q'], { stdio: 'ignore', env: env() });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   // Kill it as soon as the first outputs appear.
   for (let i = 0; i < 6000; i++) {
@@ -65,10 +69,12 @@ it('a run killed mid-batch leaves only whole outputs, and --resume completes it'
     expect(f).toMatch(new RegExp(`run-${String(id).padStart(4, '0')}\\.json$`));
   }
   for (const f of afterKill.filter((x) => !x.endsWith('.json'))) expect(f).toMatch(/(^|\/)\.runjson-\d+-\d+(-\d+)?\.tmp$/);
-  // The resume journal: one whole line per output in place, at most the last one cut by the kill.
-  // (None yet when the kill came before the first results reached the main thread.)
-  const journalPath = join(out, '.runjson-journal.jsonl');
-  const journal = (existsSync(journalPath) ? readFileSync(journalPath, 'utf8') : '').split('\n').filter(Boolean);
+  // The resume journal, in the cache folder: the output folder on its first line, then one whole line per
+  // output in place, at most the last one cut by the kill. (No lines yet when the kill came before the
+  // first results reached the main thread.)
+  const journalPath = journalPathFor(realPathOf(out), join(root, 'cache', 'runjson', 'journals'));
+  const [header, ...journal] = (existsSync(journalPath) ? readFileSync(journalPath, 'utf8') : '').split('\n').filter(Boolean);
+  if (header !== undefined) expect(JSON.parse(header)).toEqual({ outDir: realPathOf(out) });
   const whole = journal.filter((l) => {
     try {
       JSON.parse(l);
@@ -86,7 +92,7 @@ it('a run killed mid-batch leaves only whole outputs, and --resume completes it'
   mkdirSync(join(out, 'year-2003'), { recursive: true });
   writeFileSync(join(out, 'year-2003', `.runjson-${child.pid}-99999.tmp`), '{"externalId":"gen-');
 
-  const resumed = await runBuilt(['convert', input, '-o', out, '--resume', '-q', '--report', join(root, 'report.json')]);
+  const resumed = await runBuilt(['convert', input, '-o', out, '--resume', '-q', '--report', join(root, 'report.json')], { env: env() });
   expect(resumed.code).toBe(0);
   const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8'));
   expect(report.totals.upToDate).toBe(outputs.length);
@@ -94,7 +100,7 @@ it('a run killed mid-batch leaves only whole outputs, and --resume completes it'
   expect(report.totals.failed).toBe(0);
 
   const final = listAll(out);
-  expect(final.length).toBe(FILES); // no temp files left either
+  expect(final.length).toBe(FILES); // no temp files left either, and no journal: outputs only
   const sample = convertSync(readFileSync(join(input, 'year-2000', 'run-0000.json'))).activities[0].toJson();
   for (const f of final) {
     const text = readFileSync(join(out, f), 'utf8');
@@ -108,7 +114,7 @@ it('Ctrl-C (SIGINT) stops the batch, writes the summary and the report, and exit
   const input = join(root, 'in');
   const out = join(root, 'out-int');
   const reportPath = join(root, 'report-int.json');
-  const child = spawn(process.execPath, [MAIN, 'convert', input, '-o', out, '-j', '1', '-q', '--report', reportPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, 'convert', input, '-o', out, '-j', '1', '-q', '--report', reportPath], { stdio: ['ignore', 'ignore', 'pipe'], env: env() });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

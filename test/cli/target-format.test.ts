@@ -89,17 +89,18 @@ describe('convertFiles({ to })', () => {
 
   it('names outputs with the encoder\'s extension, writes every chunk, and resume finds them', async () => {
     const out = join(dir, 'out');
-    const results = await collect(convertFiles(join(dir, 'in'), { outDir: out, to: LINES, concurrency: 0 }));
+    const journalDir = join(dir, 'journals');
+    const results = await collect(convertFiles(join(dir, 'in'), { outDir: out, to: LINES, concurrency: 0, journalDir }));
     expect(results.map((r) => [r.relative, r.status, r.outputs.map((o) => o.slice(out.length + 1))])).toEqual([
       ['run.json', 'converted', ['run.txt']],
       ['two.json', 'converted', ['two-1.txt', 'two-2.txt']],
     ]);
-    expect(readdirSync(out).sort()).toEqual(['.runjson-journal.jsonl', 'run.txt', 'two-1.txt', 'two-2.txt']);
+    expect(readdirSync(out).sort()).toEqual(['run.txt', 'two-1.txt', 'two-2.txt']);
     expect(readFileSync(join(out, 'two-2.txt'), 'utf8')).toBe(linesOf(p('two.json'))[1]);
-    const again = await collect(convertFiles(join(dir, 'in'), { outDir: out, to: LINES, concurrency: 0, resume: true }));
+    const again = await collect(convertFiles(join(dir, 'in'), { outDir: out, to: LINES, concurrency: 0, resume: true, journalDir }));
     expect(again.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date']);
     // Resume looks for the outputs of the format asked: Activity JSON is not there yet.
-    const json = await collect(convertFiles(join(dir, 'in'), { outDir: out, concurrency: 0, resume: true }));
+    const json = await collect(convertFiles(join(dir, 'in'), { outDir: out, concurrency: 0, resume: true, journalDir }));
     expect(json.map((r) => r.status)).toEqual(['converted', 'converted']);
   });
 
