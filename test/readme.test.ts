@@ -68,7 +68,9 @@ describe('README examples', () => {
     it(`example ${i + 1} runs outside the repository`, () => {
       const file = join(dir, `example-${i + 1}.mjs`);
       writeFileSync(file, code);
-      const out = execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      // The examples' cache (the batch's resume journal) goes to the scratch folder, never the real home.
+      const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
+      const out = execFileSync(process.execPath, [file], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       // Where the example says what it prints (`// a b c` after a console.log), check it.
       for (const m of code.matchAll(/console\.log\([^\n]*\); \/\/ ([^\n—]+)$/gm)) {
         const expected = m[1].trim();

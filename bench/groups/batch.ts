@@ -106,7 +106,7 @@ export async function groups(): Promise<BenchGroup[]> {
   const pools = new Map([1, 2].map((n) => [n, new ConvertPool({ threads: n })]));
   const batch = async (concurrency: number, outDir: string): Promise<FileResult[]> => {
     const results: FileResult[] = [];
-    for await (const r of convertFiles(input, { concurrency, outDir, pool: pools.get(concurrency) })) results.push(r);
+    for await (const r of convertFiles(input, { concurrency, outDir, journalDir: join(dir, 'journals'), pool: pools.get(concurrency) })) results.push(r);
     return results;
   };
   const kind = src[0].ext === '.fit' ? `fit-fixture-copies` : 'generated-json';
