@@ -12,7 +12,7 @@
  * Measured (2 shared cores, full mode, 2026-11-22 afternoon, four runs of one build, machine quiet):
  * decode-to-columns 20.2–20.7 ms for the 6.81 MB, FIT→Activity JSON 35.7–36.9 ms, the SDK 1181–1600 ms:
  * 32.8–44.8× (target 30×); in a noisy hour, 29.9×. Where the time goes, what was done and what was
- * tried: the FIT section of the README.
+ * tried: docs/performance.md.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -65,7 +65,8 @@ const WASM_MIN = 256;
  * The same sliced CRC in WebAssembly: a wasm load is not bounds-checked per byte as a typed-array read
  * is, and takes four bytes at once. Measured over the corpus FIT files (min of 10 × 5 passes), with the
  * copy of the input into the module's memory: 0.55 ns per byte where the JavaScript one took 1.02 in the
- * same run (0.71 in a quieter one), about 5 % of a FIT conversion. Inputs go through a 64 KiB window.
+ * same run (0.71 in a quieter one); a whole FIT conversion −3 to −4 % (builds alternated file by file, see
+ * docs/performance.md). Inputs go through a 64 KiB window.
  * Null where WebAssembly is missing or refused (a Content-Security-Policy without 'wasm-unsafe-eval').
  */
 const wasm = ((): ((crc: number, bytes: Uint8Array, from: number, to: number) => number) | null => {
