@@ -9,7 +9,7 @@ import { decoderFor } from './decoders.js';
 import { finalizeActivities } from './finalize.js';
 import { type ConvertOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type ConvertResult, convertResult } from './result.js';
-import { SNIFF_BYTES, sniff } from './sniff.js';
+import { SNIFF_BYTES, sniff, xmlFormatOf } from './sniff.js';
 
 /**
  * A push session over one input: feed chunks, then finish. Used by `convert()` for streams; exported for
@@ -41,7 +41,7 @@ export class ConvertSession {
     this.bytes += chunk.length;
     if (this.bytes > this.options.limits.maxBytes) {
       throw new ConvertError(ErrorCode.Limit, `input larger than limits.maxBytes (${this.options.limits.maxBytes})`, {
-        format: this.report.format,
+        format: this.report.format ?? formatOf(this.head.length > 0 ? concat([...this.head, chunk], this.headBytes + chunk.length) : chunk),
         offset: this.options.limits.maxBytes,
       });
     }
@@ -101,12 +101,18 @@ export class ConvertSession {
     if (kind === 'unknown') {
       throw new ConvertError(ErrorCode.UnknownFormat, 'not a FIT, TCX, GPX or Activity JSON file', { offset: 0 });
     }
-    // XML is TCX until the root element says GPX (the XML reader updates the report).
-    this.report.format = kind === 'xml' ? (forced ?? 'tcx') : kind;
+    // XML: what the root element says, where it shows in the head; the XML reader decides for good.
+    this.report.format = kind === 'xml' ? (forced ?? xmlFormatOf(head)) : kind;
     const create = decoderFor(kind);
     this.decoder = create({ options: this.options.decode, report: this.report });
     this.decoder.push(head);
   }
+}
+
+/** The format the first bytes say, where they say one (for errors raised before decoding starts). */
+function formatOf(head: Uint8Array): SourceFormat | null {
+  const kind = sniff(head, true);
+  return kind === 'xml' ? xmlFormatOf(head) : kind === 'fit' || kind === 'json' ? kind : null;
 }
 
 function gzipError(): ConvertError {

@@ -42,3 +42,17 @@ export function sniff(head: Uint8Array, final = true): Sniffed | 'more' {
   }
   return final ? 'empty' : 'more';
 }
+
+/**
+ * TCX or GPX, by the root element's name where it shows in the first bytes (null when it does not: a long
+ * prolog). The XML reader decides for good when it reads the root; this names the format of an error
+ * raised before that (a DOCTYPE refused, a limit), instead of none.
+ */
+export function xmlFormatOf(head: Uint8Array): 'tcx' | 'gpx' | null {
+  let text = '';
+  const end = Math.min(head.length, 4096);
+  // ASCII is enough to find the name; UTF-16's zero bytes are skipped.
+  for (let i = 0; i < end; i++) if (head[i] !== 0) text += String.fromCharCode(head[i]);
+  const m = /<(?:[A-Za-z_][\w.-]*:)?(TrainingCenterDatabase|gpx)[\s>/]/.exec(text);
+  return m === null ? null : m[1] === 'gpx' ? 'gpx' : 'tcx';
+}

@@ -305,7 +305,7 @@ export class FitMessages implements FitSink {
     const lon = Math.floor(v[R.positionLong] * SEMI_TO_DEG * 1e9 + 0.5) / 1e9;
     // A semicircle int32 spans ±180°: a latitude beyond ±90° (or one coordinate without the other) is
     // damage, not a place. The NaN checks are the common case (no GPS) and cost one compare each.
-    if ((lat >= -90 && lat <= 90 && lon === lon) || (lat !== lat && lon !== lon)) {
+    if ((lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || (lat !== lat && lon !== lon)) {
       r.latitude[i] = lat;
       r.longitude[i] = lon;
     } else {

@@ -585,7 +585,9 @@ export class FitReader {
           const b = f32b;
           const le = op === F32;
           for (let i = 0; i < 4; i++) b[i] = buf[p + (le ? i : 3 - i)];
-          vals[slot] = f32[0];
+          // ±Infinity is no reading of anything a run records: invalid, as FIT's NaN sentinel is.
+          const v32 = f32[0];
+          vals[slot] = v32 - v32 === 0 ? v32 : NaN;
           break;
         }
         case F64:
@@ -593,7 +595,8 @@ export class FitReader {
           const b = f64b;
           const le = op === F64;
           for (let i = 0; i < 8; i++) b[i] = buf[p + (le ? i : 7 - i)];
-          vals[slot] = f64[0];
+          const v64 = f64[0];
+          vals[slot] = v64 - v64 === 0 ? v64 : NaN;
           break;
         }
         case S64:
@@ -675,6 +678,7 @@ export class FitReader {
         const b = bt === 8 ? f32b : f64b;
         for (let j = 0; j < el; j++) b[j] = buf[p + (big ? el - 1 - j : j)];
         v = bt === 8 ? f32[0] : f64[0];
+        if (v - v !== 0) v = NaN;
       } else {
         v = read64(buf, p, BASE_OP[bt] | (big ? BE : 0));
       }

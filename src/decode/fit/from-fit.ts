@@ -86,7 +86,10 @@ export function fromFit(m: FitMessages, report: Report): Activity[] {
     while (lapAt < laps.length && (lapStart(laps[lapAt]) < next || k === parts.length - 1)) mine.push(laps[lapAt++]);
     // Sessions with no record of their own (a multisport transition) still go out, empty: `convert`
     // leaves them out with a warning, and still knows their sport.
-    out.push(build(r, idx, kept, pauseAt, mine, part, hrr, meta, report, parts.length > 1, m.reusable));
+    // Views of the pass-1 columns are kept only when they will not be reused and are not much larger than
+    // what the file filled: a view pins its whole buffer for as long as the caller holds the activity.
+    const copy = m.reusable || r.time.length > 2 * r.n;
+    out.push(build(r, idx, kept, pauseAt, mine, part, hrr, meta, report, parts.length > 1, copy));
     kept = 0;
     pauseAt = [];
     hrr = [];

@@ -87,7 +87,9 @@ export class FitDecoder implements PushDecoder {
   private start(head: Uint8Array): void {
     const dataSize = head.length >= 8 ? (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0 : 0;
     const limits = this.ctx.options.limits;
-    const estimate = Math.min(Math.ceil(dataSize / BYTES_PER_RECORD), 1 << 20);
+    // The header's data size is a claim, not a fact (a damaged header said 3.3 GB for a 26 KB file): the
+    // columns reserved from it up front stop at 65 536 records (5 MB) and grow by doubling past that.
+    const estimate = Math.min(Math.ceil(dataSize / BYTES_PER_RECORD), 1 << 16);
     this.collected = new FitMessages(estimate, limits, fitThreadCache);
     this.reader = new FitReader(this.collected, this.ctx.report, limits, fitThreadCache);
   }
