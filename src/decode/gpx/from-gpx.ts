@@ -8,7 +8,8 @@
  *
  * Every `<trk>` and `<trkseg>` of the file goes into one activity; a new segment or track after the
  * first is a pause (spec §4). A file with a single segment has no pause markers: the gap rule applies.
- * Waypoints and routes are not part of a recorded run: ignored, with a note.
+ * Waypoints and routes are not part of a recorded run: ignored, with a note. A file cut short keeps the
+ * trackpoints completed before the cut (see {@link GpxHandler.finish}).
  */
 import type { SaxesTagPlain } from 'saxes';
 import { type Activity, emptyMeta } from '../../core/activity.js';
@@ -78,6 +79,7 @@ export class GpxHandler implements XmlHandler {
   readonly names = NAMES;
   readonly wantText = WANT_TEXT;
   private readonly ctx: DecodeContext;
+  private readonly where: () => XmlPosition;
   private readonly values = new TextValues();
   private readonly counter: SampleCounter = { samples: 0 };
   private readonly w: TrackCollector;
@@ -93,9 +95,10 @@ export class GpxHandler implements XmlHandler {
   private inTrkpt = false;
   private ignored = 0;
 
-  constructor(ctx: DecodeContext, _where: () => XmlPosition) {
+  constructor(ctx: DecodeContext, where: () => XmlPosition) {
     this.ctx = ctx;
-    this.w = new TrackCollector(this.counter, ctx.options);
+    this.where = where;
+    this.w = new TrackCollector(this.counter, ctx.options, 'gpx', where);
   }
 
   open(id: number, tag: SaxesTagPlain): void {
@@ -114,6 +117,13 @@ export class GpxHandler implements XmlHandler {
         if (this.inTrk && this.segments++ > 0) this.w.pause();
         return;
       case TRK:
+        // Every track of the file makes one activity: `limits.maxActivities` only bites below 1.
+        if (this.tracks === 0 && this.ctx.options.limits.maxActivities < 1) {
+          throw new ConvertError(ErrorCode.Limit, `more than limits.maxActivities (${this.ctx.options.limits.maxActivities}) activities in one file`, {
+            format: 'gpx',
+            ...this.where(),
+          });
+        }
         this.inTrk = true;
         if (this.tracks++ > 0) this.w.pause();
         this.backwardsAtTrack = this.w.backwards;
@@ -192,9 +202,23 @@ export class GpxHandler implements XmlHandler {
     }
   }
 
-  finish(): Activity[] {
+  /**
+   * The activity read. When the input was cut (`cut`: where it ended), the trackpoint being read is
+   * dropped and the cut is a `truncated` warning; with no trackpoint read at all, an error.
+   */
+  finish(cut: XmlPosition | null): Activity[] {
     const { report, options } = this.ctx;
+    // Routes and waypoints cut short are still no track (not-an-activity, below).
+    if (cut !== null && !(this.tracks === 0 && (this.routes > 0 || this.waypoints > 0))) {
+      // The trackpoint being read never closed, so it was never committed.
+      this.inTrkpt = false;
+      if (this.w.builder.length === 0) {
+        throw new ConvertError(ErrorCode.Truncated, 'the GPX input ends early, and no trackpoint was read', { format: 'gpx', ...cut });
+      }
+      report.warn('truncated', 'the GPX input ends early: every trackpoint completed before the cut is kept', 1, cut, ErrorCode.Truncated);
+    }
     if (this.tracks === 0 && (this.routes > 0 || this.waypoints > 0)) {
+      // A verdict on the whole file, which no one place holds: no position (FIT's says none either).
       throw new ConvertError(ErrorCode.NotAnActivity, 'the GPX file holds routes or waypoints but no track', { format: 'gpx' });
     }
     if (this.waypoints > 0) report.note('waypoints-ignored', 'waypoints are not part of the run: ignored', this.waypoints);
@@ -210,6 +234,7 @@ export class GpxHandler implements XmlHandler {
       );
     }
     const meta = emptyMeta('gpx', sport);
+    meta.sportAssumed = this.type === null || sportOfGpx(this.type) === null;
     meta.device = this.creator;
     meta.appVersion = this.creator;
     meta.deviceType = deviceTypeOf(this.creator);

@@ -43,7 +43,7 @@ export function createJsonDecoder(ctx: DecodeContext): PushDecoder {
       checkJsonLimits(bytes, limits);
       // The decoder drops a UTF-8 BOM: byte offsets of syntax errors count it back.
       const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-      return readDocument(new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes), ctx.report, limits, bom);
+      return readDocument(new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes), ctx.report, limits, bom, bytes.length);
     },
   };
 }
@@ -61,17 +61,17 @@ export function fromActivityJsonText(text: string, report: Report, limits: Limit
     throw new ConvertError(ErrorCode.Limit, `input larger than limits.maxBytes (${limits.maxBytes})`, { format: 'json', offset: limits.maxBytes });
   }
   checkJsonLimits(bytes, limits);
-  return readDocument(text, report, limits);
+  return readDocument(text, report, limits, 0, bytes.length);
 }
 
-function readDocument(text: string, report: Report, limits: Limits, bom = 0): Activity[] {
+function readDocument(text: string, report: Report, limits: Limits, bom: number, inputBytes: number): Activity[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (cause) {
     const msg = (cause as Error).message;
     const at = jsonErrorOffset(text);
-    const where = at < 0 ? {} : lineColumn(text, at, bom);
+    const where = at < 0 ? {} : lineColumn(text, at, bom, inputBytes);
     throw new ConvertError(ErrorCode.Malformed, `not valid JSON: ${msg}`, { format: 'json', cause, ...where });
   }
   if (!Array.isArray(doc)) return [readActivity(doc, { report, limits, base: '', index: undefined, activity: undefined })];
@@ -82,8 +82,12 @@ function readDocument(text: string, report: Report, limits: Limits, bom = 0): Ac
   return doc.map((d, i) => readActivity(d, { report, limits, base: `/${i}`, index: i, activity: several ? i : undefined }));
 }
 
-/** Line and column (UTF-16 units) of `pos` in `text`, and its byte offset in the UTF-8 input (`bom`: bytes before the text). */
-function lineColumn(text: string, pos: number, bom: number): { line: number; column: number; offset: number } {
+/**
+ * Line and column (UTF-16 units) of `pos` in `text`, and its byte offset in the UTF-8 input (`bom`: bytes
+ * before the text). The offset is exact for valid UTF-8; each invalid byte before `pos` was decoded as
+ * U+FFFD (three bytes re-encoded), so there it can only be bounded: it never lies past the input.
+ */
+function lineColumn(text: string, pos: number, bom: number, inputBytes: number): { line: number; column: number; offset: number } {
   let line = 1;
   let last = -1;
   for (let i = 0; i < pos && i < text.length; i++) {
@@ -92,7 +96,7 @@ function lineColumn(text: string, pos: number, bom: number): { line: number; col
       last = i;
     }
   }
-  return { line, column: pos - last, offset: bom + new TextEncoder().encode(text.slice(0, pos)).length };
+  return { line, column: pos - last, offset: Math.min(inputBytes, bom + new TextEncoder().encode(text.slice(0, pos)).length) };
 }
 
 type Doc = Record<string, unknown>;

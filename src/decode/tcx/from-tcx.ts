@@ -7,13 +7,16 @@
  * (`not-an-activity`). Pauses: a second `<Track>` inside a `<Lap>` (Garmin Training Center writes one
  * Track per recording segment); files with no such markers (Garmin Connect writes one Track per Lap)
  * get the gap rule over every sample; files with markers get it at lap boundaries only.
+ *
+ * Bounded: at most `limits.maxActivities` activities in a file and `limits.maxLaps` laps in an activity.
+ * A file cut short keeps the trackpoints completed before the cut (see {@link TcxHandler.finish}).
  */
 import type { SaxesTagPlain } from 'saxes';
 import { type Activity, Intensity, LapTrigger, emptyMeta } from '../../core/activity.js';
 import { intensityOfTcx, lapTriggerOfTcx, sportOfTcx } from '../../tcx/vocabulary.js';
 import type { DecodeContext } from '../decoder.js';
 import { ConvertError, ErrorCode } from '../../core/errors.js';
-import { parseNumber, TextValues } from '../xml/numbers.js';
+import { parseNumber, TextValues, timeInRange } from '../xml/numbers.js';
 import { deviceTypeOf } from '../xml/device.js';
 import { P, type SampleCounter, TrackCollector } from '../xml/track-collector.js';
 import { type XmlHandler, type XmlPosition, textTable } from '../xml/xml-reader.js';
@@ -90,6 +93,8 @@ export class TcxHandler implements XmlHandler {
   private readonly counter: SampleCounter = { samples: 0 };
   private readonly activities: Activity[] = [];
   private courses = 0;
+  /** `<Activity>` elements opened (for `limits.maxActivities`). */
+  private activitiesOpened = 0;
 
   // The activity being read.
   private w: TrackCollector | null = null;
@@ -143,6 +148,14 @@ export class TcxHandler implements XmlHandler {
         this.lapIntensity = Intensity.Active;
         this.lapTotal = NaN;
         this.lapStart = this.values.times.parse(tag.attributes.StartTime ?? '');
+        if (this.lapStart === this.lapStart && !timeInRange(this.lapStart)) {
+          // A garbage date (year 0000, 9999): the lap start is not known.
+          this.w.timeOutOfRange++;
+          this.lapStart = NaN;
+        }
+        if (this.lapCount >= this.ctx.options.limits.maxLaps) {
+          this.limit(`more than limits.maxLaps (${this.ctx.options.limits.maxLaps}) laps in one activity`);
+        }
         if (this.lapCount++ === 0) {
           if (this.lapStart === this.lapStart) this.startTime = this.lapStart;
         } else {
@@ -253,9 +266,30 @@ export class TcxHandler implements XmlHandler {
     }
   }
 
-  finish(): Activity[] {
+  /**
+   * The activities read. When the input was cut (`cut`: where it ended), the trackpoint being read is
+   * dropped, the lap and activity being read end at their last complete trackpoint (an activity with
+   * none is dropped), and the cut is a `truncated` warning; with no trackpoint read at all, an error.
+   */
+  finish(cut: XmlPosition | null): Activity[] {
     const { report } = this.ctx;
+    // A course cut short is still a course (not-an-activity, below).
+    if (cut !== null && !(this.activitiesOpened === 0 && this.courses > 0)) {
+      if (this.counter.samples === 0) {
+        throw new ConvertError(ErrorCode.Truncated, 'the TCX input ends early, and no trackpoint was read', { format: 'tcx', ...cut });
+      }
+      // First, so that `strict` fails on the cut rather than on what the cut left unfinished.
+      report.warn('truncated', 'the TCX input ends early: every trackpoint completed before the cut is kept', 1, cut, ErrorCode.Truncated);
+      const w = this.w;
+      if (w !== null) {
+        this.inTrackpoint = false;
+        if (this.inLap) this.close(LAP, '');
+        if (w.builder.length > 0) this.endActivity();
+        else this.w = null;
+      }
+    }
     if (this.activities.length === 0 && this.courses > 0) {
+      // A verdict on the whole file, which no one place holds: no position (FIT's says none either).
       throw new ConvertError(ErrorCode.NotAnActivity, 'the TCX file holds a course, not an activity', { format: 'tcx' });
     }
     if (this.courses > 0) report.note('courses-ignored', 'courses in the TCX file were ignored', this.courses);
@@ -277,7 +311,9 @@ export class TcxHandler implements XmlHandler {
 
   private startActivity(sport: string | undefined): void {
     if (this.w !== null) this.endActivity();
-    this.w = new TrackCollector(this.counter, this.ctx.options);
+    const max = this.ctx.options.limits.maxActivities;
+    if (this.activitiesOpened++ >= max) this.limit(`more than limits.maxActivities (${max}) activities in one file`);
+    this.w = new TrackCollector(this.counter, this.ctx.options, 'tcx', this.where);
     this.sport = sportOfTcx(sport);
     this.notes = null;
     this.creatorName = null;
@@ -306,5 +342,9 @@ export class TcxHandler implements XmlHandler {
     report.warn('empty-lap', 'laps with no trackpoint of their own were merged into the previous lap', this.emptyLaps, { activity: index });
     const gapMode = this.markers ? 'candidates' : 'all';
     this.activities.push(w.finish(meta, options, report, gapMode, this.startTime, index));
+  }
+
+  private limit(message: string): never {
+    throw new ConvertError(ErrorCode.Limit, message, { format: 'tcx', ...this.where() });
   }
 }

@@ -244,18 +244,37 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** 1970-01-01T00:00:00Z, ms since the epoch: the earliest time a recording can have. */
+export const MIN_TIME_MS = 0;
+/** 2100-01-01T00:00:00Z, ms since the epoch: every recording time is before it. */
+export const END_TIME_MS = Date.UTC(2100, 0, 1);
+
+/**
+ * Whether an instant (ms since the epoch) can be a recording's time: from 1970 through 2099 (UTC). Years
+ * 0000 and 9999 are what broken exporters write in date fields (garbage, or a "no date" placeholder);
+ * read as times they put a run twenty centuries away from its start.
+ */
+export function timeInRange(ms: number): boolean {
+  return ms >= MIN_TIME_MS && ms < END_TIME_MS;
+}
+
 /**
  * Reads the text of value elements for a TCX or GPX decoder: numbers, times and distances, counting the
  * texts that are not values (an empty element is simply missing) and reporting them once at the end.
+ *
+ * A number too large for a double (`1e999`) is returned as ±Infinity, not counted here: it is a number,
+ * just not a finite one, and the track collector leaves it out and counts it (`not-finite`) with the
+ * activity it belongs to.
  */
 export class TextValues {
   readonly times = new IsoTimeParser();
   /** Non-empty texts that were not numbers or times. */
   bad = 0;
 
-  /** A number, NaN when empty or not a number. */
+  /** A number, NaN when empty or not a number, ±Infinity when beyond a double's range. */
   num(text: string): number {
-    return this.count(parseNumber(text), text);
+    const v = parseNumber(text);
+    return v === v ? v : this.notNumber(text);
   }
 
   /** An ISO 8601 time as epoch ms, NaN when empty or not a time. */
@@ -263,9 +282,13 @@ export class TextValues {
     return this.count(this.times.parse(text), text);
   }
 
-  /** A distance in metres as km (one correctly rounded division), NaN when empty or not a number. */
+  /**
+   * A distance in metres as km (one correctly rounded division), NaN when empty or not a number,
+   * ±Infinity when beyond a double's range.
+   */
   km(text: string): number {
-    return this.count(metresTextToKm(text), text);
+    const v = metresTextToKm(text);
+    return v === v ? v : this.notNumber(text);
   }
 
   /** Reports the values that were left out or corrected. */
@@ -278,5 +301,15 @@ export class TextValues {
   private count(v: number, text: string): number {
     if (v !== v && text.trim() !== '') this.bad++;
     return v;
+  }
+
+  /** What a text that {@link parseNumber} calls missing is: blank (NaN), an infinity (kept as one), or counted as not a number. */
+  private notNumber(text: string): number {
+    const t = text.trim();
+    if (t === '') return NaN;
+    const v = Number(t);
+    if (v === Infinity || v === -Infinity) return v;
+    this.bad++;
+    return NaN;
   }
 }

@@ -7,10 +7,12 @@
  */
 import type { Activity, ActivityMeta } from '../../core/activity.js';
 import { ActivityBuilder } from '../../core/builder.js';
-import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
+import { ConvertError, ErrorCode, type Report, type SourceFormat } from '../../core/errors.js';
 import { SERIES_INDEX, SERIES_KEYS } from '../../core/series.js';
 import type { DecodeOptions } from '../decoder.js';
+import { timeInRange } from './numbers.js';
 import { DEFAULT_PAUSE_GAP_S, type PauseWindow, cadenceLegs, gapPauses } from './track-rules.js';
+import type { XmlPosition } from './xml-reader.js';
 
 /** Samples appended across every activity of one input (for `limits.maxSamples`). */
 export interface SampleCounter {
@@ -41,18 +43,29 @@ export class TrackCollector {
   /** Laps with the pause time they hold (see {@link PauseWindow}). */
   readonly windows: PauseWindow[] = [];
   noTime = 0;
+  /** Trackpoint times (and TCX lap start times) outside 1970–2099, left out. */
+  timeOutOfRange = 0;
   backwards = 0;
   repeated = 0;
   badPosition = 0;
+  /** Values that were ±Infinity, left out. */
+  notFinite = 0;
   private lastTime = -Infinity;
   private pending = false;
   private readonly counter: SampleCounter;
   private readonly maxSamples: number;
+  private readonly format: SourceFormat;
+  private readonly where: () => XmlPosition;
 
-  constructor(counter: SampleCounter, options: DecodeOptions) {
+  /**
+   * @param format - the format being read, and `where` the reader's position in it: for errors.
+   */
+  constructor(counter: SampleCounter, options: DecodeOptions, format: SourceFormat, where: () => XmlPosition) {
     this.builder = new ActivityBuilder(1024);
     this.counter = counter;
     this.maxSamples = options.limits.maxSamples;
+    this.format = format;
+    this.where = where;
   }
 
   /** Clears the trackpoint's values (call when a trackpoint opens). */
@@ -74,9 +87,14 @@ export class TrackCollector {
   }
 
   /**
-   * Appends the trackpoint. A point with no time cannot be placed on the clock and one earlier than the
-   * previous point would make the clock go backwards: both are left out and counted. A point at the same
-   * time as the previous one is kept (and counted).
+   * Appends the trackpoint. A point with no time cannot be placed on the clock, nor one whose time is
+   * outside 1970–2099 (a garbage date: see `timeInRange`), and one earlier than the previous point would
+   * make the clock go backwards: all are left out and counted. A point at the same time as the previous
+   * one is kept (and counted).
+   *
+   * Values are stored only when finite (±Infinity is left out and counted: `not-finite`), and a position
+   * only when it has both coordinates, within −90…90 and −180…180 (else both are left out and counted:
+   * `position-out-of-range`; a coordinate that was not finite is counted as that alone).
    *
    * Why not sort points that go back in time? Measured on the corpus (Sports Tracker GPX, 5080 of 7785
    * points earlier than the one before): the positions are in path order and only the times jitter, so
@@ -89,6 +107,10 @@ export class TrackCollector {
       this.noTime++;
       return;
     }
+    if (!timeInRange(t)) {
+      this.timeOutOfRange++;
+      return;
+    }
     if (t < this.lastTime) {
       this.backwards++;
       return;
@@ -96,7 +118,10 @@ export class TrackCollector {
     if (t === this.lastTime) this.repeated++;
     this.lastTime = t;
     if (++this.counter.samples > this.maxSamples) {
-      throw new ConvertError(ErrorCode.Limit, `more than limits.maxSamples (${this.maxSamples}) samples`);
+      throw new ConvertError(ErrorCode.Limit, `more than limits.maxSamples (${this.maxSamples}) samples`, {
+        format: this.format,
+        ...this.where(),
+      });
     }
     const b = this.builder;
     const i = b.add(t);
@@ -105,17 +130,22 @@ export class TrackCollector {
       if (i > 0) this.explicit.push(i);
     }
     const p = this.point;
+    if (this.runCad === this.runCad) p[P.cadence] = this.runCad;
     const lat = p[P.latitude];
     const lon = p[P.longitude];
     if ((lat === lat || lon === lon) && !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) {
-      this.badPosition++;
-      p[P.latitude] = NaN;
-      p[P.longitude] = NaN;
+      // One coordinate only, or out of range: no position. A coordinate that is ±Infinity stays for the
+      // loop below to count as not finite (once, not also as a bad position); the other goes with it.
+      const latInf = lat === Infinity || lat === -Infinity;
+      const lonInf = lon === Infinity || lon === -Infinity;
+      if (!latInf && !lonInf) this.badPosition++;
+      p[P.latitude] = latInf ? lat : NaN;
+      p[P.longitude] = lonInf ? lon : NaN;
     }
-    if (this.runCad === this.runCad) p[P.cadence] = this.runCad;
     for (let k = 0; k < SERIES_COUNT; k++) {
       const v = p[k];
-      if (v === v) b.setAt(k, i, v);
+      if (v - v === 0) b.setAt(k, i, v);
+      else if (v === v) this.notFinite++;
     }
   }
 
@@ -137,8 +167,18 @@ export class TrackCollector {
     report.warn('no-time', 'trackpoints with no time cannot be placed on the clock: left out', this.noTime, where);
     report.warn('time-backwards', 'trackpoints earlier than the previous one would make the clock go backwards: left out', this.backwards, where);
     report.warn('time-repeated', 'trackpoints at the same time as the previous one (kept)', this.repeated, where);
-    report.warn('position-out-of-range', 'positions outside −90…90 / −180…180 left out', this.badPosition, where);
-    if (meta.sport === 'running') cadenceLegs(b.series.cadence, b.length, options.cadence, report, where);
+    report.warn('time-out-of-range', 'times before 1970 or after 2099 cannot be a run’s: left out', this.timeOutOfRange, where);
+    report.warn('position-out-of-range', 'positions outside −90…90 / −180…180 or with one coordinate missing: left out', this.badPosition, where);
+    report.warn('not-finite', 'values that are not finite numbers: left out', this.notFinite, where);
+    if (meta.sport === 'running') {
+      const s = b.series;
+      cadenceLegs(
+        { cadence: s.cadence, length: b.length, time: b.time, speed: s.speed, distance: s.distance, latitude: s.latitude, longitude: s.longitude },
+        options.cadence,
+        report,
+        where,
+      );
+    }
 
     const gap =
       gapMode === 'none'

@@ -1,7 +1,7 @@
 /**
  * Rules shared by the TCX and GPX decoders for sources that do not say everything: the pause gap rule
  * (sources with no pause markers) and the cadence legs rule. Both are documented in the README
- * ("TCX and GPX") and configurable through options.
+ * ("TCX and GPX") and configurable through options; the cadence rule follows spec v4 §3.
  */
 import type { Report } from '../../core/errors.js';
 import { geodesicDistance } from '../../core/geodesic.js';
@@ -12,8 +12,19 @@ export const DEFAULT_PAUSE_GAP_S = 30;
 export const GAP_INTERVALS = 10;
 /** Below this average speed over a gap (a slow walk, 1 m/s = 3.6 km/h), the runner was stopped. */
 export const WALK_SPEED_M_S = 1;
-/** A running cadence whose median (of non-zero values) is above this is two-legged (`cadence: 'auto'`). */
-export const TWO_LEG_CADENCE = 140;
+/**
+ * A running cadence whose median over moving samples is above this is two-legged (`cadence: 'auto'`,
+ * spec v4 §3): one leg above 110 is over 220 steps a minute (see {@link cadenceLegs}).
+ */
+export const TWO_LEG_CADENCE = 110;
+/** Below this speed (m/s) a sample is not moving: left out of the cadence median. */
+export const MOVING_SPEED_M_S = 0.5;
+/**
+ * Longest step of a runner, metres: elite sprinters reach about 2.5 m at top speed (a few tall ones a
+ * little more), distance runners stay under 2 m. A cadence read as two-legged that needs longer steps
+ * at the speed recorded cannot be two-legged.
+ */
+export const MAX_STEP_M = 2.5;
 
 /** Inputs of {@link gapPauses}. */
 export interface GapInput {
@@ -136,34 +147,73 @@ function coveredMetres(i: number, distance: Float64Array | null, lat: Float64Arr
   return NaN;
 }
 
+/** What {@link cadenceLegs} reads: the cadence column and what says how fast the runner went. */
+export interface CadenceInput {
+  /** Cadence per sample (steps/min as the source has it), or null. Halved in place. */
+  cadence: Float64Array | null;
+  length: number;
+  /** ms since the epoch per sample. */
+  time: Float64Array;
+  /** Speed in m/s, or null. */
+  speed: Float64Array | null;
+  /** Cumulative distance in km, or null. */
+  distance: Float64Array | null;
+  latitude: Float64Array | null;
+  longitude: Float64Array | null;
+}
+
 /**
  * The cadence legs rule, applied to running activities: Activity JSON cadence is one leg. `one-leg`
- * keeps the values; `two-leg` halves them; `auto` halves them when the median of the non-zero values is
- * above 140 (nobody runs at 140+ strides of one leg a minute, while 160–190 steps of both legs is usual).
- * Halved values are counted as a `cadence-halved` warning.
+ * keeps the values; `two-leg` halves them; `auto` decides from the median cadence over moving samples
+ * (spec v4 §3):
+ *
+ * - **Moving samples**: cadence above 0 and, where the speed of the sample is known, at least 0.5 m/s.
+ *   The speed is the source's speed series, else distance over time since the sample before, else the
+ *   geodesic between the two positions over that time; a sample with none of them counts as moving.
+ *   Samples where the runner stands (cadence 0, or under 0.5 m/s: a red light, a watch left running)
+ *   would pull the median down.
+ * - **Median above 110 → two-legged, halved** (`cadence-halved`, counted). One leg above 110 is over
+ *   220 steps a minute, beyond distance running (160–190 is usual; an elite 5000 m is run at about
+ *   200), while a two-legged 110–140 is a slow treadmill jog: the old threshold, 140, kept such a run
+ *   at 134 "one-leg" steps a minute.
+ * - **Unless speed says sprinting.** A true one-leg cadence above 110 does happen: sprinters take
+ *   4–4.7 steps a second, 120–140 per leg. So where the speed of at least half the moving samples is
+ *   known, the median speed settles it: if reading the cadence as two-legged would need steps longer
+ *   than 2.5 m ({@link MAX_STEP_M}: median speed × 60 / median cadence), no runner takes such steps and
+ *   the values are one leg's — kept. At a jog that never happens (110 two-legged steps a minute at
+ *   3 m/s are 1.6 m steps): a median above 110 at jogging speed is always halved. Without speed the
+ *   spec's rule stands alone.
  */
 export function cadenceLegs(
-  col: Float64Array | null,
-  length: number,
+  input: CadenceInput,
   mode: 'auto' | 'one-leg' | 'two-leg',
   report: Report,
   where: { activity?: number } | undefined,
 ): void {
+  const col = input.cadence;
+  const length = input.length;
   if (col === null || mode === 'one-leg') return;
   let halve = mode === 'two-leg';
   if (!halve) {
-    const values = new Float64Array(length);
+    const cad = new Float64Array(length);
+    const speeds = new Float64Array(length);
     let k = 0;
+    let ks = 0;
     for (let i = 0; i < length; i++) {
-      const v = col[i];
-      if (v === v && v !== 0) values[k++] = v;
+      const c = col[i];
+      if (!(c > 0)) continue;
+      const v = sampleSpeed(input, i);
+      if (v < MOVING_SPEED_M_S) continue;
+      cad[k++] = c;
+      if (v === v) speeds[ks++] = v;
     }
     if (k === 0) return;
-    const s = values.subarray(0, k).sort();
-    const median = k % 2 === 1 ? s[(k - 1) / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
-    halve = median > TWO_LEG_CADENCE;
+    const medianCad = median(cad.subarray(0, k));
+    if (!(medianCad > TWO_LEG_CADENCE)) return;
+    const stepM = ks * 2 >= k ? (median(speeds.subarray(0, ks)) * 60) / medianCad : NaN;
+    if (stepM > MAX_STEP_M) return;
+    halve = true;
   }
-  if (!halve) return;
   let count = 0;
   for (let i = 0; i < length; i++) {
     const v = col[i];
@@ -174,8 +224,40 @@ export function cadenceLegs(
   }
   report.warn(
     'cadence-halved',
-    mode === 'two-leg' ? 'cadence halved to one leg (cadence: two-leg)' : `running cadence is two-legged (median above ${TWO_LEG_CADENCE}): halved to one leg`,
+    mode === 'two-leg'
+      ? 'cadence halved to one leg (cadence: two-leg)'
+      : `running cadence is two-legged (median over moving samples above ${TWO_LEG_CADENCE}): halved to one leg`,
     count,
     where,
   );
+}
+
+/** Speed of sample i in m/s (see {@link cadenceLegs}), NaN when unknown. */
+function sampleSpeed(g: CadenceInput, i: number): number {
+  const s = g.speed === null ? NaN : g.speed[i];
+  if (s === s || i === 0) return s;
+  const dt = g.time[i] - g.time[i - 1];
+  if (!(dt > 0)) return NaN;
+  const d = g.distance;
+  if (d !== null) {
+    const dd = d[i] - d[i - 1];
+    if (dd === dd) return (dd * 1e6) / dt;
+  }
+  const lat = g.latitude;
+  const lon = g.longitude;
+  if (lat !== null && lon !== null) {
+    const a = lat[i - 1];
+    const b = lon[i - 1];
+    const c = lat[i];
+    const e = lon[i];
+    if (a === a && b === b && c === c && e === e) return (geodesicDistance(a, b, c, e) * 1000) / dt;
+  }
+  return NaN;
+}
+
+/** Median of a non-empty array (sorted in place). */
+function median(a: Float64Array): number {
+  const s = a.sort();
+  const k = s.length;
+  return k % 2 === 1 ? s[(k - 1) / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
 }

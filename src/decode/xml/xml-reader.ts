@@ -18,6 +18,22 @@
  *   cosmetic change"). Measured, saxes with three no-op handlers over the whole TCX+GPX corpus, best of
  *   15: 245 / 310 ms on vs 258 / 262 ms off (two runs: noise, no gain). Our errors need the position, so
  *   it stays on and there is no re-parse on error.
+ * - Text length: saxes gathers each token (a text run, a tag with its attributes, a comment, a CDATA
+ *   section, a processing instruction, the whole DOCTYPE) in one growing string until the token ends.
+ *   We used to bound the characters since the last '<'; but comments, CDATA sections, processing
+ *   instructions and a DOCTYPE's internal subset may hold '<' themselves, so a 100 MB DOCTYPE of
+ *   `<!ELEMENT …>` lines went through and saxes' buffer (many small concatenations) grew to 8–15× the
+ *   input. Now the end of every tag, CDATA section and DOCTYPE is recorded, and no more than
+ *   limits.maxStringLength characters may pass without one: {@link XmlReader.feed} hands saxes the
+ *   text in pieces cut at that absolute offset, so the error comes at the same character for any
+ *   chunking. Comments and processing instructions count with the text around them (up to the next
+ *   tag), and so does everything before the root element's start tag.
+ * - Six saxes handlers, no more: saxes keeps its handlers as properties set on the parser after it is
+ *   built, and from the eighth on V8 turns the parser into a dictionary-mode object
+ *   (`%HasFastProperties` false with 8, true with 7), which slows every step of the tokenizer.
+ *   Measured (Node 20.20, the largest corpus TCX, 3.7 MB, best of 15): 117–125 ms with these six,
+ *   600–760 ms with `comment` and `processinginstruction` handlers (and `xmldecl`) added to mark the
+ *   ends of those tokens too.
  * - `xmlns: false`: namespaces are not resolved (files use undeclared prefixes such as `gpxdata:`); the
  *   prefix is stripped here and elements are matched on their local name.
  * - Whitespace between tags is handed to saxes as it is. Tried: removing it first (`/>\s+</g`) saves
@@ -56,12 +72,19 @@ export interface XmlHandler {
   open(id: number, tag: SaxesTagPlain): void;
   /** An element closed; `text` is its text content when its id wants text, else ''. */
   close(id: number, text: string): void;
-  /** End of input: the activities found. */
-  finish(): Activity[];
+  /**
+   * End of input: the activities found. `cut` is where the input ended when it ended before the
+   * document did (inside the root element, or inside a token after it: a file cut short): the format
+   * keeps what was complete, reports `truncated`, and throws `truncated` when nothing usable was read.
+   */
+  finish(cut: XmlPosition | null): Activity[];
 }
 
 /** Picks the handler for a root element (by local name), or null when the root is not one we read. */
 export type HandlerSelector = (rootLocalName: string, where: () => XmlPosition) => XmlHandler | null;
+
+/** Characters kept from the start of the text, to name the format in errors raised before the root element. */
+const PROLOG_CHARS = 2048;
 
 /** Most distinct qualified names remembered (a hostile file with endless names cannot grow the cache). */
 const MAX_CACHED_NAMES = 4096;
@@ -84,8 +107,12 @@ export class XmlReader {
   private depth = 0;
   private capturing = false;
   private buf = '';
-  /** Characters since the last '<' at the end of the text fed so far. */
-  private run = 0;
+  /** Characters (UTF-16 code units) handed to saxes so far. */
+  private fed = 0;
+  /** The first {@link PROLOG_CHARS} characters of the text (see {@link errorFormat}). */
+  private prolog = '';
+  /** Where the last tag, CDATA section or DOCTYPE ended (same units as {@link fed}). */
+  private mark = 0;
   /** Direct-mapped cache of qualified name → id (slot chosen from the length and two characters). */
   private readonly cacheNames: string[] = new Array<string>(256).fill('');
   private readonly cacheIds = new Int32Array(256);
@@ -107,27 +134,34 @@ export class XmlReader {
     const parser: SaxesPlain = new SaxesParser({ xmlns: false });
     parser.on('error', (e) => {
       throw new ConvertError(ErrorCode.Malformed, `malformed XML: ${e.message.replace(/^\d+:\d+: /, '')}`, {
-        format: this.format,
+        format: this.errorFormat(),
         ...this.where(),
         cause: e,
       });
     });
     parser.on('doctype', (doctype) => {
+      this.mark = this.parser.position;
       // saxes never expands entities beyond the five predefined ones, and neither do we: a document
       // that declares its own (billion laughs, external entities) is refused outright.
       if (/<!ENTITY/i.test(doctype)) {
         throw new ConvertError(ErrorCode.Unsupported, 'DOCTYPE declares entities: runjson never expands XML entities', {
-          format: this.format,
+          format: this.errorFormat(),
           ...this.where(),
         });
       }
     });
     parser.on('opentag', (tag) => this.openTag(tag));
     parser.on('closetag', () => this.closeTag());
-    parser.on('cdata', this.onText);
+    parser.on('cdata', (t) => {
+      this.mark = this.parser.position;
+      this.onText(t);
+    });
     parser.on('text', this.onText);
     this.parser = parser;
-    this.text = new XmlTextStream((t) => this.feed(t));
+    this.text = new XmlTextStream(
+      (t) => this.feed(t),
+      (head) => this.errorFormat(head),
+    );
   }
 
   /** The position the tokenizer has reached in the original input (1-based line and column). */
@@ -143,44 +177,70 @@ export class XmlReader {
     this.text.push(bytes);
   }
 
-  /** Ends the input; returns the activities. */
+  /**
+   * Ends the input; returns the activities.
+   *
+   * Input that ends once the root element has begun but before the document is whole is a file cut
+   * short (a recording app that died, a partial download): the format keeps every trackpoint completed
+   * before the cut (see {@link XmlHandler.finish}). Inside the root element saxes would call that
+   * malformed at close ("unclosed tag"), so it is not closed. After the root element closed, the only
+   * error saxes' close can raise is an unfinished token (a comment cut short): the run is whole, and
+   * the cut is reported the same way. Input that ends before the root element's start tag is whole (in
+   * the XML declaration, a comment, the DOCTYPE) is `truncated` too, and an error: nothing of a run was
+   * read. Broken XML before the end still fails as `malformed` while it is read.
+   */
   finish(): Activity[] {
     this.text.end();
-    this.parser.close();
-    if (this.handler === null) {
-      throw new ConvertError(ErrorCode.Malformed, 'malformed XML: no root element', { format: this.format, ...this.where() });
+    const handler = this.handler;
+    if (handler !== null && this.depth > 0) return handler.finish(this.where());
+    if (handler === null) {
+      // saxes' close would say "document must contain a root element": true, and the reason is the end.
+      throw new ConvertError(ErrorCode.Truncated, 'the XML input ends before its root element: nothing of a run was read', {
+        format: this.errorFormat(),
+        ...this.where(),
+      });
     }
-    return this.handler.finish();
+    const end = this.where();
+    try {
+      this.parser.close();
+    } catch (e) {
+      if (e instanceof ConvertError && e.code === ErrorCode.Malformed) return handler.finish(end);
+      throw e;
+    }
+    return handler.finish(null);
   }
 
   /**
-   * Writes text to saxes, first checking that no run of text between two '<' exceeds
-   * limits.maxStringLength — saxes accumulates a text node (or attribute, comment…) until its end, so
-   * this bounds its memory whatever the chunking. The check jumps a whole limit ahead and looks back for
-   * a '<' (lastIndexOf), so it costs a few calls per megabyte.
+   * Writes text to saxes so that no more than limits.maxStringLength characters pass between the ends
+   * of two tags (or CDATA sections, or the DOCTYPE; see the file comment): saxes gathers a token until
+   * it ends, so this bounds its memory whatever the token (text, tag, comment, CDATA, processing
+   * instruction, DOCTYPE) and whatever the chunking. The text goes in pieces that end where the limit
+   * would be passed if no tag ended in between (an absolute offset, the same for any chunking); in a
+   * document of ordinary tokens that is one write per chunk and one more per limit's worth of characters.
    */
   private feed(text: string): void {
     const L = this.maxString;
     const n = text.length;
-    let lastLt = -1 - this.run;
+    const base = this.fed;
+    if (this.prolog.length < PROLOG_CHARS) this.prolog += text.slice(0, PROLOG_CHARS - this.prolog.length);
+    let from = 0;
     for (;;) {
-      const q = lastLt + L + 1;
-      if (q >= n) break;
-      const next = text.lastIndexOf('<', q);
-      if (next >= 0 && next > lastLt) {
-        lastLt = next;
-        continue;
+      // Index in `text` of the first character that would be one too many since the last tag ended.
+      const cut = this.mark + L + 1 - base;
+      if (cut > n) break;
+      this.parser.write(from === 0 && cut === n ? text : text.slice(from, cut));
+      this.fed = base + cut;
+      from = cut;
+      if (this.fed - this.mark > L) {
+        this.limit(`more than limits.maxStringLength (${L}) characters of text, comment, CDATA or DOCTYPE without a tag`);
       }
-      this.parser.write(text.slice(0, q + 1));
-      this.limit(`more than limits.maxStringLength (${L}) characters of text in a row`);
     }
-    const tail = text.lastIndexOf('<');
-    if (tail >= 0 && tail > lastLt) lastLt = tail;
-    this.run = n - 1 - lastLt;
-    this.parser.write(text);
+    if (from < n) this.parser.write(from === 0 ? text : text.slice(from));
+    this.fed = base + n;
   }
 
   private openTag(tag: SaxesTagPlain): void {
+    this.mark = this.parser.position;
     const name = tag.name;
     if (this.handler === null) this.selectHandler(name);
     const slot = (name.length * 31 + name.charCodeAt(0) * 7 + name.charCodeAt(name.length - 1)) & 255;
@@ -207,6 +267,7 @@ export class XmlReader {
   }
 
   private closeTag(): void {
+    this.mark = this.parser.position;
     const id = this.stack[--this.depth];
     let text = '';
     if (this.capturing && this.wantText[id] === 1) {
@@ -232,8 +293,28 @@ export class XmlReader {
   }
 
   private limit(message: string): never {
-    throw new ConvertError(ErrorCode.Limit, message, { format: this.format, ...this.where() });
+    throw new ConvertError(ErrorCode.Limit, message, { format: this.errorFormat(), ...this.where() });
   }
+
+  /**
+   * The format an error names. Once the root element is read, its format; before (an error in the XML
+   * declaration, a DOCTYPE, a comment), the root element or DOCTYPE name among the first characters of
+   * the text (`head`: the first bytes, when the text could not even be decoded), else the one the input
+   * was taken for (the `format` option, or TCX until the root element says otherwise). Every error of an
+   * XML input names TCX or GPX.
+   */
+  private errorFormat(head = ''): SourceFormat {
+    return this.format ?? formatFromProlog(this.prolog === '' ? head : this.prolog) ?? this.report.format ?? 'tcx';
+  }
+}
+
+/** `<gpx` / `<TrainingCenterDatabase` (any prefix), or a DOCTYPE naming one, in the start of an XML text. */
+const ROOT_NAME = /<(?:!DOCTYPE\s+)?(?:[A-Za-z_][\w.-]*:)?(gpx|TrainingCenterDatabase)(?=[\s/>[]|$)/;
+
+/** The format the first root element (or DOCTYPE) name in `text` says, or null. */
+export function formatFromProlog(text: string): SourceFormat | null {
+  const m = ROOT_NAME.exec(text);
+  return m === null ? null : m[1] === 'gpx' ? 'gpx' : 'tcx';
 }
 
 /** `ns3:TPX` → `TPX`. */

@@ -6,10 +6,16 @@ import { Report } from '../../../src/core/errors.js';
 import { sportOfGpx as gpxSport } from '../../../src/gpx/vocabulary.js';
 import { sportOfTcx as tcxSport } from '../../../src/tcx/vocabulary.js';
 import { deviceTypeOf } from '../../../src/decode/xml/device.js';
-import { cadenceLegs, gapPauses } from '../../../src/decode/xml/track-rules.js';
+import { type CadenceInput, cadenceLegs, gapPauses } from '../../../src/decode/xml/track-rules.js';
 import { FIXTURES, readBytes } from '../../helpers/paths.js';
 
 const fixture = (p: string): Uint8Array => readBytes(join(FIXTURES, p));
+
+/** A cadence column at 1 Hz with nothing that says the speed. */
+function cadenceInput(cadence: Float64Array): CadenceInput {
+  const time = Float64Array.from({ length: cadence.length }, (_, i) => i * 1000);
+  return { cadence, length: cadence.length, time, speed: null, distance: null, latitude: null, longitude: null };
+}
 
 /** Samples every second for 0…59 s and 150…209 s (a 91 s gap), distance in km. */
 function track(distanceAcrossGapM: number): { time: Float64Array; distance: Float64Array } {
@@ -70,12 +76,59 @@ describe('cadence legs', () => {
     expect(convertSync(one).activities[0].summary.cadenceAverage).toBe(85);
     expect(convertSync(one, { cadence: 'two-leg' }).activities[0].summary.cadenceAverage).toBe(43);
   });
-  it('leaves a median at or below 140 alone', () => {
-    const col = Float64Array.from([0, 140, 140, 150, NaN]);
+  it('median over moving samples: at or below 110 kept, above 110 halved (spec v4)', () => {
+    for (const [values, halved] of [
+      [[0, 110, 110, 150, NaN], false],
+      [[0, 111, 112, 90, NaN], true],
+      [[134, 134, 132, 136, 0], true],
+    ] as const) {
+      const col = Float64Array.from(values);
+      const report = new Report();
+      cadenceLegs(cadenceInput(col), 'auto', report, undefined);
+      expect(Array.from(col), String(values)).toEqual(values.map((v) => (halved ? v / 2 : v)));
+      const present = values.filter((v) => v === v).length;
+      expect(report.warnings.map((w) => [w.code, w.count])).toEqual(halved ? [['cadence-halved', present]] : []);
+    }
+  });
+  it('samples where the runner stands (cadence 0, or under 0.5 m/s) are left out of the median', () => {
+    // 30 s standing on the belt, shuffling (cadence 40 at 0.2 m/s), then 20 s jogging at 134 two-legged.
+    const n = 50;
+    const col = new Float64Array(n);
+    const speed = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      col[i] = i < 30 ? (i % 3 === 0 ? 0 : 40) : 134;
+      speed[i] = i < 30 ? 0.2 : 2.3;
+    }
     const report = new Report();
-    cadenceLegs(col, 5, 'auto', report, undefined);
-    expect(Array.from(col.subarray(0, 4))).toEqual([0, 140, 140, 150]);
-    expect(report.warnings).toEqual([]);
+    cadenceLegs({ ...cadenceInput(col), speed }, 'auto', report, undefined);
+    expect(col[40]).toBe(67);
+    expect(report.warnings[0]?.code).toBe('cadence-halved');
+  });
+  it('speed settles a doubt: above 110 at a sprint is one leg (two-legged steps would be over 2.5 m), at a jog two-legged', () => {
+    const sprint = (metresPerSecond: number, from: 'speed' | 'distance' | 'positions'): number => {
+      const n = 20;
+      const col = new Float64Array(n).fill(125);
+      const input = cadenceInput(col);
+      if (from === 'speed') input.speed = new Float64Array(n).fill(metresPerSecond);
+      if (from === 'distance') input.distance = Float64Array.from({ length: n }, (_, i) => (i * metresPerSecond) / 1000);
+      if (from === 'positions') {
+        // Due north along a meridian at the equator: 1° of latitude ≈ 110 574 m.
+        input.latitude = Float64Array.from({ length: n }, (_, i) => (i * metresPerSecond) / 110_574);
+        input.longitude = new Float64Array(n);
+      }
+      cadenceLegs(input, 'auto', new Report(), undefined);
+      return col[5];
+    };
+    for (const from of ['speed', 'distance', 'positions'] as const) {
+      expect(sprint(8, from), from).toBe(125); // 250 steps a minute at 8 m/s: a sprinter's
+      expect(sprint(3, from), from).toBe(62.5); // 125 steps a minute at 3 m/s: 1.44 m steps, a jog
+    }
+  });
+  it('a slow treadmill run with two-legged cadence (crafted fixture): halved to one leg', () => {
+    const r = convertSync(fixture('tcx/crafted-treadmill-two-leg-cadence.tcx'));
+    expect(r.activities[0].summary.cadenceAverage).toBe(67);
+    expect(r.warnings.find((w) => w.code === 'cadence-halved')?.count).toBe(40);
+    expect(convertSync(fixture('tcx/crafted-treadmill-two-leg-cadence.tcx'), { cadence: 'one-leg' }).activities[0].summary.cadenceAverage).toBe(134);
   });
 });
 

@@ -58,9 +58,10 @@ describe('XML errors carry line and column', () => {
     expect(e.column).toBe(20);
   });
 
-  it('unclosed document → malformed at the end', () => {
+  it('unclosed document with nothing read → truncated at the end (truncated.test.ts: what a cut keeps)', () => {
     const e = error(`${GPX_HEAD}<trk>`);
-    expect(e.code).toBe('malformed');
+    expect(e.code).toBe('truncated');
+    expect(e.format).toBe('gpx');
     expect(e.line).toBe(3);
   });
 
@@ -84,7 +85,23 @@ describe('XML errors carry line and column', () => {
   it('other XML → unknown-format; empty and text input', () => {
     expect(error('<?xml version="1.0"?><kml><Document/></kml>').code).toBe('unknown-format');
     expect(error('   ').code).toBe('empty-input');
-    expect(error('<gpx>', { format: 'gpx' }).code).toBe('malformed');
+    expect(error('<gpx>', { format: 'gpx' }).code).toBe('truncated');
+  });
+});
+
+describe('errors before the root element name TCX or GPX', () => {
+  it('from the root or DOCTYPE name in the first characters, else the format the input was taken for', () => {
+    const gpxDecl = error(`<?xml version="1.0" standalone="maybe"?>\n<gpx>${TRK}</gpx>`);
+    expect([gpxDecl.code, gpxDecl.format, gpxDecl.line]).toEqual(['malformed', 'gpx', 1]);
+    const tcxEntities = error(`<?xml version="1.0"?>\n<!DOCTYPE TrainingCenterDatabase [<!ENTITY a "b">]>\n<TrainingCenterDatabase/>`);
+    expect([tcxEntities.code, tcxEntities.format]).toEqual(['unsupported', 'tcx']);
+    const gpxEntities = error(`<?xml version="1.0"?>\n<!DOCTYPE x:gpx [<!ENTITY a "b">]>\n<x:gpx/>`);
+    expect([gpxEntities.code, gpxEntities.format]).toEqual(['unsupported', 'gpx']);
+    const encoding = error(`<?xml version="1.0" encoding="x-unknown-8"?>\n<gpx>${TRK}</gpx>`);
+    expect([encoding.code, encoding.format, encoding.line]).toEqual(['unsupported', 'gpx', 1]);
+    const nothing = error('<?xml version="1.0"?>\n<!-- nothing else -->\n');
+    expect([nothing.code, nothing.format, nothing.line]).toEqual(['truncated', 'tcx', 3]);
+    expect(error('<?xml version="1.0"?>\n<!-- nothing else -->\n', { format: 'gpx' }).format).toBe('gpx');
   });
 });
 
