@@ -87,10 +87,13 @@ export function fastestFiveKm(dist: Float64Array | null, duration: Float64Array,
   for (let j = 0; j < n; j++) {
     const d = dist[j];
     if (d !== d) continue;
+    const target = d - 5;
     while (i < j) {
       const di = dist[i];
-      if (di === di && d - di < 5) break;
-      if (di === di) start = i;
+      if (di === di) {
+        if (di > target) break;
+        start = i;
+      }
       i++;
     }
     if (start >= 0) {
