@@ -94,3 +94,22 @@ describe("sports: 'all'", () => {
     expect(validate(doc).map((p) => p.code)).toEqual(['activity-type']);
   });
 });
+
+describe('ConvertSession and the caller’s buffer', () => {
+  it('keeps no reference to a chunk once push() returns: a caller reusing its read buffer gets the same result', async () => {
+    const { ConvertSession } = await import('../../src/index.js');
+    const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'fit', 'fenix2-run.fit')));
+    const expected = convertSync(bytes).activities[0].toJson();
+    for (const size of [5, 11, 700, 4096]) {
+      const session = new ConvertSession();
+      const buf = new Uint8Array(size);
+      for (let p = 0; p < bytes.length; p += size) {
+        const n = Math.min(size, bytes.length - p);
+        buf.set(bytes.subarray(p, p + n));
+        session.push(buf.subarray(0, n));
+        buf.fill(0xa5); // the caller scribbles over its buffer before the next read
+      }
+      expect(session.finish().activities[0].toJson(), `chunks of ${size}`).toBe(expected);
+    }
+  });
+});
