@@ -87,11 +87,11 @@ export function fastestFiveKm(dist: Float64Array | null, duration: Float64Array,
   for (let j = 0; j < n; j++) {
     const d = dist[j];
     if (d !== d) continue;
-    const target = d - 5;
     while (i < j) {
       const di = dist[i];
       if (di === di) {
-        if (di > target) break;
+        // `d - di < 5`, not `di > d - 5`: the two round differently, and the window is defined by the first.
+        if (d - di < 5) break;
         start = i;
       }
       i++;

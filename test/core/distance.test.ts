@@ -73,7 +73,16 @@ describe('fastest 5 km', () => {
         for (let j = 0; j < dist.length; j++) for (let i = 0; i < j; i++) if (dist[j] - dist[i] >= 5) best = Math.min(best, dur[j] - dur[i]);
         expect(fastestFiveKm(Float64Array.from(dist), Float64Array.from(dur))).toBe(best);
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
+  });
+
+  it('measures the window as distance[j] − distance[i] ≥ 5, rounding included (seed 330211616)', () => {
+    // 6.648 − 1.648 rounds to exactly 5 while 6.648 − 5 rounds above 1.648.
+    const steps = [1139, 509, 1913, 1241, 880, 966];
+    let d = 0;
+    const dist = Float64Array.from(steps, (m) => (d += m / 1000));
+    const dur = Float64Array.from(steps, (_, i) => i + 1);
+    expect(fastestFiveKm(dist, dur)).toBe(4);
   });
 });
