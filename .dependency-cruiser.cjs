@@ -1,5 +1,5 @@
 // The layering of runjson, enforced (`npm run lint`); docs/architecture.md explains each rule.
-// Layers, lowest first: activity-json → core → fit|tcx|gpx → decode|encode → convert → (api) → batch → cli.
+// Layers, lowest first: activity-json → core → fit|tcx|gpx → decode|encode → convert → api → batch|sandbox → cli.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -74,6 +74,20 @@ module.exports = {
       to: { path: '^src/(api|batch|cli)/' },
     },
     {
+      name: 'api-below-node',
+      comment: 'The Smashrun client runs in browsers: it imports nothing from the Node wing (batch, sandbox, cli).',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: { path: '^src/(batch|sandbox|cli)/' },
+    },
+    {
+      name: 'sandbox-independent-of-client',
+      comment: 'The sandbox stands in for Smashrun: it never imports the client it is there to test, nor the command line.',
+      severity: 'error',
+      from: { path: '^src/sandbox/' },
+      to: { path: '^src/(api|cli|batch)/' },
+    },
+    {
       name: 'batch-below-cli',
       comment: 'The batch library never imports the command line.',
       severity: 'error',
@@ -82,17 +96,17 @@ module.exports = {
     },
     {
       name: 'browser-safe-no-node',
-      comment: 'Everything below batch/ and cli/ runs in browsers: no Node built-in, no worker pool.',
+      comment: 'Everything below batch/, sandbox/ and cli/ runs in browsers: no Node built-in, no worker pool.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(batch|cli)/' },
+      from: { path: '^src/', pathNot: '^src/(batch|sandbox|cli)/' },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'browser-safe-no-node-packages',
-      comment: 'Everything below batch/ and cli/ runs in browsers: no Node-only package.',
+      comment: 'Everything below batch/, sandbox/ and cli/ runs in browsers: no Node-only package.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(batch|cli)/' },
-      to: { path: 'node_modules/(piscina|@types/node)/' },
+      from: { path: '^src/', pathNot: '^src/(batch|sandbox|cli)/' },
+      to: { path: 'node_modules/(piscina|busboy|@types/node)/' },
     },
     {
       name: 'fit-sdk-only-in-fit',
@@ -106,7 +120,7 @@ module.exports = {
       comment:
         'The FIT protocol (and with it the SDK) is reached statically only by the FIT codecs; the FIT decoder only by the Node entry (convert/with-fit.ts) and the Node wing. convert/decoders.ts loads it with a dynamic import.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(fit|decode/fit|encode/fit|batch|cli)/|^src/convert/with-fit\\.ts$' },
+      from: { path: '^src/', pathNot: '^src/(fit|decode/fit|encode/fit|batch|sandbox|cli)/|^src/convert/with-fit\\.ts$' },
       to: { path: '^src/(fit|decode/fit)/', dynamic: false },
     },
     {

@@ -31,6 +31,7 @@ Usage:
   runjson convert INPUT... [-o OUTDIR] [options]   Convert files and folders
   runjson validate FILE|FOLDER...                  Check Activity JSON files against the spec
   runjson inspect FILE [options]                   Human summary of a file: times, laps, splits
+  runjson sandbox [--port N] [options]             A stand-in for Smashrun's API on this machine
   runjson help [COMMAND]                           This text, or a command's
 
 Options:
@@ -107,4 +108,22 @@ Options:
 ${CONVERTER_OPTIONS}
 
 Exit codes: 0 converted (or skipped as not running), 1 the file could not be converted, 2 usage error.`,
+
+  sandbox: `Usage: runjson sandbox [--port N] [--data DIR] [--auto-approve] [--clients FILE] [options]
+
+Runs a stand-in for Smashrun's API on this machine, for testing Smashrun clients and uploaders: one
+loopback port serves OAuth (/oauth2/authenticate with a consent page, /oauth2/token) and the API (/v1/...).
+Uploads are read with runjson. Prints the URL, the API base and the auth base, then one line per request
+on stderr (tokens never appear in them); runs until Ctrl-C.
+
+Options:
+  --port N          TCP port (default 0: a free one, printed)
+  --host HOST       A loopback address: 127.0.0.1 (default), ::1 or localhost; nothing else is accepted
+  --data DIR        Keep runs, users and tokens in DIR, so a restarted sandbox finds them (default: memory)
+  --auto-approve    Skip the consent page: authorize redirects at once, as if the user allowed
+  --clients FILE    Registered clients, JSON: {"<client id>": {"secret": "...", "redirectUris": ["..."]}}
+                    (default: any client id is accepted, with any non-empty secret)
+  -q, --quiet       No request lines
+
+Exit codes: 0 stopped by Ctrl-C, 1 could not start (port in use, unreadable DIR), 2 usage error.`,
 } as const;

@@ -8,6 +8,7 @@ import { convertCommand } from './convert-command.js';
 import { HELP } from './help.js';
 import { inspectCommand } from './inspect-command.js';
 import type { CliIo } from './io.js';
+import { sandboxCommand } from './sandbox-command.js';
 import { validateCommand } from './validate-command.js';
 
 export type { CliIo, OutStream } from './io.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   convert: convertCommand,
   validate: validateCommand,
   inspect: inspectCommand,
+  sandbox: sandboxCommand,
 };
 
 /** Runs the command line `argv` (without `node` and the script); returns the exit code. */
@@ -41,7 +43,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return ExitCode.Ok;
     }
     const handler = COMMANDS[command];
-    if (handler === undefined) throw new UsageError(`unknown command '${command}' (commands: convert, validate, inspect)`);
+    if (handler === undefined) throw new UsageError(`unknown command '${command}' (commands: convert, validate, inspect, sandbox)`);
     return await handler(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
