@@ -22,9 +22,10 @@ import { groups as encodeJson } from './groups/encode-json.js';
 import { groups as decodeFit } from './groups/decode-fit.js';
 import { groups as batch } from './groups/batch.js';
 import { groups as decodeXml } from './groups/decode-xml.js';
+import { groups as upload } from './groups/upload.js';
 
 /** Every group module, in run order. Add new modules here. */
-const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch, decodeXml];
+const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch, decodeXml, upload];
 
 /** Rounds of a full run (see the note at the top). */
 const ROUNDS = 3;

@@ -201,6 +201,9 @@ export class Authorizer {
         method: 'POST',
         url: `${trimSlash(this.#o.authBase)}${path}`,
         shownPath: path,
+        // Sending it twice makes nothing twice: a code is exchanged once (a repeat is refused), and a refresh
+        // only mints another access token.
+        idempotent: true,
         headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
         body: tokenForm(fields),
         ...(signal ? { signal } : {}),

@@ -195,36 +195,53 @@ export class SmashrunClient {
    * Uploads Activity JSON (`POST /my/activities`, `Content-Type: application/json`): the converter's bytes
    * as they are, or the text.
    *
-   * A retry is safe, the client's own after a 429, 5xx or network failure as well as the caller's after a
-   * timeout or a lost answer: the document carries its `externalId` (the converter always writes one),
-   * and Smashrun treats a POST with an `externalId` this client sent before as an update of that run.
+   * A retry is safe, the client's own after a 429, 5xx, network failure or timeout as well as the caller's
+   * after an error: the document carries its `externalId` (the converter always writes one), and Smashrun
+   * treats a POST with an `externalId` this client sent before as an update of that run. So this upload
+   * gets the whole retry policy.
    *
    * @throws {SmashrunRejected} Smashrun answered 200 with `validations` (its refusal, kept verbatim);
    * {@link ApiError}; {@link AuthError}; {@link RetryExhausted}; {@link NetworkError}.
    */
   async uploadJson(body: Uint8Array | string, options: CallOptions = {}): Promise<UploadResult> {
-    return this.uploadBody(typeof body === 'string' ? body : ownBuffer(body), 'application/json', options);
+    return this.uploadBody(typeof body === 'string' ? body : ownBuffer(body), 'application/json', true, options);
   }
 
   /**
    * Uploads a TCX or GPX file as it is (`Content-Type: application/vnd.garmin.tcx+xml` or
-   * `application/gpx+xml`). Retried like any request; Smashrun documents de-duplication by `externalId`
-   * only, which TCX and GPX do not carry — converting to Activity JSON first is the safer upload.
+   * `application/gpx+xml`).
+   *
+   * **Retried only after a 429.** The file carries no `externalId`, the one thing Smashrun recognises a
+   * repeat by: sent again after a failure that may have come after Smashrun stored the run — a dropped
+   * connection, a lost answer, a timeout, a 5xx — it could store the run twice. Such a failure ends at once
+   * as an {@link OutcomeUnknown}: look at the runs (`search({ fromDate })`) before sending the file again.
+   * A 429 says Smashrun did not process the request: that one is retried as usual. Converting the file and
+   * uploading its Activity JSON ({@link upload}) is the upload that is safe to retry.
+   *
+   * @throws {OutcomeUnknown} it may or may not have been stored; {@link SmashrunRejected};
+   * {@link ApiError}; {@link AuthError}; {@link RetryExhausted} (429s only); {@link NetworkError}.
    */
   async uploadXml(body: string | Uint8Array, format: 'tcx' | 'gpx', options: CallOptions = {}): Promise<UploadResult> {
     if (format !== 'tcx' && format !== 'gpx') throw new LocalRefusal('format', `format must be 'tcx' or 'gpx', not ${String(format)}`);
     const type = format === 'tcx' ? 'application/vnd.garmin.tcx+xml' : 'application/gpx+xml';
-    return this.uploadBody(typeof body === 'string' ? body : ownBuffer(body), type, options);
+    return this.uploadBody(typeof body === 'string' ? body : ownBuffer(body), type, false, options);
   }
 
   /**
    * Uploads a FIT file as `multipart/form-data` (one part, `file`, named `fileName`, default
-   * `activity.fit`). Retries as for {@link uploadXml}.
+   * `activity.fit`).
+   *
+   * **Retried only after a 429**, as {@link uploadXml} and for the same reason: a FIT file carries no
+   * `externalId`, so a repeat after a failure that may have come after Smashrun stored the run could store
+   * it twice. Such a failure ends as an {@link OutcomeUnknown}.
+   *
+   * @throws {OutcomeUnknown}; {@link SmashrunRejected}; {@link ApiError}; {@link AuthError};
+   * {@link RetryExhausted} (429s only); {@link NetworkError}.
    */
   async uploadFit(bytes: Uint8Array, options: CallOptions & { fileName?: string } = {}): Promise<UploadResult> {
     const form = new FormData();
     form.append('file', new Blob([ownBuffer(bytes)], { type: 'application/vnd.ant.fit' }), options.fileName ?? 'activity.fit');
-    return this.uploadBody(form, undefined, options);
+    return this.uploadBody(form, undefined, false, options);
   }
 
   /** Uploads a converted activity as Activity JSON (`converted.toBytes('json')`): see {@link uploadJson}. */
@@ -387,14 +404,21 @@ export class SmashrunClient {
    * without it). Resolves with Smashrun's answer (`null` when empty).
    */
   async addWeight(kg: number, date?: Date | string, options: CallOptions = {}): Promise<unknown> {
-    return this.#calls.json('POST', '/my/body/weight', { ...options, body: weightBody(kg, date), contentType: 'application/json' }, 'any');
+    // Retried like the other calls: a repeat records the same weight for the same date again, which adds no
+    // run and changes no total (the sandbox keeps one recording per date).
+    return this.#calls.json('POST', '/my/body/weight', { ...options, body: weightBody(kg, date), contentType: 'application/json', idempotent: true }, 'any');
   }
 
   // ── Plumbing ─────────────────────────────────────────────────────────────────────────────────────
 
-  private async uploadBody(body: Body, contentType: string | undefined, options: CallOptions): Promise<UploadResult> {
+  /**
+   * POSTs an upload. `idempotent`: true for Activity JSON (its `externalId` makes a repeat an update);
+   * false for raw files, which carry none — retried after a 429 only, since after a lost answer, a timeout
+   * or a 5xx Smashrun may already have stored the run and a repeat could store it twice.
+   */
+  private async uploadBody(body: Body, contentType: string | undefined, idempotent: boolean, options: CallOptions): Promise<UploadResult> {
     const path = '/my/activities';
-    const a = await this.#calls.send('POST', path, { ...options, body, ...(contentType === undefined ? {} : { contentType }) });
+    const a = await this.#calls.send('POST', path, { ...options, body, idempotent, ...(contentType === undefined ? {} : { contentType }) });
     return readUploadAnswer(a.status, this.#calls.errorBody(a), path);
   }
 

@@ -21,8 +21,13 @@ export const SmashrunErrorCode = {
   ResponseTooLarge: 'response-too-large',
   /** Smashrun refused an upload with a `validations` node ({@link SmashrunRejected}). */
   Rejected: 'rejected',
-  /** 429, 5xx or network failures until the attempts or the time ran out ({@link RetryExhausted}). */
+  /** 429, 5xx, network failures or timeouts until the attempts or the time ran out ({@link RetryExhausted}). */
   RetryExhausted: 'retry-exhausted',
+  /**
+   * A request that is not safe to repeat (an upload of a raw file) failed in a way that leaves open whether
+   * Smashrun processed it: a lost answer, a timeout, a 5xx ({@link OutcomeUnknown}). Not retried.
+   */
+  OutcomeUnknown: 'outcome-unknown',
   /** The request could not be sent or its answer not read ({@link NetworkError}). */
   Network: 'network',
   /** No answer within `timeoutMs` ({@link NetworkError}). */
@@ -139,7 +144,7 @@ export class AuthError extends SmashrunError {
 }
 
 /**
- * A request that kept failing in a way worth retrying (429, 5xx, network) until the attempts or the time
+ * A request that kept failing in a way worth retrying (429, 5xx, network, timeout) until the attempts or the time
  * allowed ran out (`retry.attempts`, `retry.maxElapsedMs`). A class of its own rather than an
  * {@link ApiError} with a flag: the last failure may have had no status at all. `lastStatus` is the last
  * answer's status (`null` when the last failure was the network: then `cause` is a {@link NetworkError});
@@ -182,10 +187,10 @@ export class RetryExhausted extends SmashrunError {
 
 /**
  * The request could not be sent or its answer not read (`network`), or no answer came within the timeout
- * (`timeout`, not retried: an upload that timed out may still be retried by the caller, see
- * `SmashrunClient.uploadJson`). A network failure worth retrying ends, after the retries, as the `cause`
- * of a {@link RetryExhausted}. The failure of the platform's `fetch` is summarised in the message (with
- * secrets replaced), not attached.
+ * (`timeout`). Both are retried like a dropped connection (a timeout is one, seen from the client), and end,
+ * after the retries, as the `cause` of a {@link RetryExhausted} — or of an {@link OutcomeUnknown} for a
+ * request that is not safe to repeat. The failure of the platform's `fetch` is summarised in the message
+ * (with secrets replaced), not attached.
  */
 export class NetworkError extends SmashrunError {
   override readonly name = 'NetworkError';
@@ -198,6 +203,42 @@ export class NetworkError extends SmashrunError {
     this.code = code;
     this.method = init.method;
     this.path = init.path;
+  }
+}
+
+/**
+ * A request that is not safe to send twice — an upload of a raw TCX, GPX or FIT file, which carries no
+ * `externalId` for Smashrun to recognise a repeat by — failed in a way that leaves open whether Smashrun
+ * processed it: the connection dropped or timed out after the request was sent (`lastStatus` `null`,
+ * `cause` the {@link NetworkError}), or Smashrun answered a 5xx (`lastStatus`, `body`). The client does not
+ * send it again: a repeat could store the run twice. Look at the runs (`search({ fromDate })`, or
+ * `listActivities`) before uploading it again — or upload the converted Activity JSON, which is safe to
+ * repeat. (A 429 says the request was not processed: it is retried as usual, so `attempts` may be above 1.)
+ */
+export class OutcomeUnknown extends SmashrunError {
+  override readonly name = 'OutcomeUnknown';
+  readonly code = SmashrunErrorCode.OutcomeUnknown;
+  /** Requests sent, the first one included. */
+  readonly attempts: number;
+  /** The status of the answer behind the failure (a 5xx), or `null` when no whole answer came. */
+  readonly lastStatus: number | null;
+  readonly method: HttpMethod;
+  /** The path below the API base. */
+  readonly path: string;
+  /** The answer's body (secrets replaced), or `null` after a network failure. */
+  readonly body: unknown;
+
+  constructor(init: { attempts: number; lastStatus: number | null; method: HttpMethod; path: string; body: unknown; cause?: NetworkError }) {
+    const last = init.lastStatus === null ? (init.cause?.message ?? 'network failure') : `status ${init.lastStatus}`;
+    super(
+      `${init.method} ${init.path}: the outcome is unknown (${last}): Smashrun may have stored it; not sent again, since a repeat could store it twice`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
+    this.attempts = init.attempts;
+    this.lastStatus = init.lastStatus;
+    this.method = init.method;
+    this.path = init.path;
+    this.body = init.body;
   }
 }
 
@@ -228,7 +269,7 @@ export function isSmashrunError(e: unknown): e is SmashrunError {
   return typeof x.name === 'string' && NAMES.has(x.name) && typeof x.code === 'string' && CODES.has(x.code);
 }
 
-const NAMES = new Set(['ApiError', 'SmashrunRejected', 'AuthError', 'RetryExhausted', 'NetworkError', 'LocalRefusal']);
+const NAMES = new Set(['ApiError', 'SmashrunRejected', 'AuthError', 'RetryExhausted', 'OutcomeUnknown', 'NetworkError', 'LocalRefusal']);
 const CODES = new Set<string>(Object.values(SmashrunErrorCode));
 
 /** A short view of an answer for a message: the OAuth or API error text when there is one, else the start. */

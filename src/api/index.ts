@@ -44,6 +44,7 @@ export {
   isSmashrunError,
   LocalRefusal,
   NetworkError,
+  OutcomeUnknown,
   RetryExhausted,
   SmashrunError,
   SmashrunErrorCode,

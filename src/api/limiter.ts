@@ -6,6 +6,10 @@
  * Each window is a sliding one: at most `max` starts in any `windowMs` span. It keeps the start times of
  * the last `max` requests in a ring: the next may start once the oldest of them is `windowMs` old.
  * Retries go through the limiter like first attempts: each attempt is a request to Smashrun.
+ *
+ * A `Retry-After` on a 429 or 5xx asks the client, not only the request that met it, to wait: the
+ * transport then holds every start until that time ({@link Limiter.holdUntil}), so that the requests in
+ * line do not each spend a request on another 429 meanwhile.
  */
 import type { Clock } from './clock.js';
 import { LocalRefusal } from './errors.js';
@@ -62,6 +66,8 @@ export class Limiter {
   private active = 0;
   /** The pending wake-up while the head of the line waits for a window, to cancel when the line empties. */
   private wakeUp: AbortController | null = null;
+  /** No request starts before this time (the clock's ms): the latest `Retry-After` Smashrun sent. */
+  private heldUntil = -Infinity;
 
   /** @throws {LocalRefusal} a concurrency or a window that is not a positive integer count and span. */
   constructor(options: LimiterOptions) {
@@ -86,6 +92,14 @@ export class Limiter {
   /** Requests waiting for a place. */
   get waiting(): number {
     return this.queue.length;
+  }
+
+  /**
+   * Holds every start until `until` (the clock's ms), as a `Retry-After` asks: requests in flight go on,
+   * the next ones — retries and new requests alike — wait in line. A hold only ever extends an earlier one.
+   */
+  holdUntil(until: number): void {
+    if (until > this.heldUntil) this.heldUntil = until;
   }
 
   /**
@@ -137,9 +151,10 @@ export class Limiter {
     }
   }
 
-  /** Milliseconds until every window allows one more start (0: now). */
+  /** Milliseconds until every window, and any hold, allows one more start (0: now). */
   private windowWait(now: number): number {
-    let wait = 0;
+    // A wake-up already set for an earlier time finds this wait when it comes, and sleeps again.
+    let wait = this.heldUntil - now;
     for (const r of this.rings) {
       // The oldest of the last `max` starts: the next start must be `windowMs` after it.
       const w = r.starts[r.head] + r.windowMs - now;

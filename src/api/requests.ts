@@ -24,6 +24,12 @@ export interface SendOptions extends CallOptions {
    * first would ask about another token, and a 401 is an answer rather than a cue to refresh.
    */
   token?: string;
+  /**
+   * Whether sending the request twice has the effect of sending it once: GET, PUT, PATCH and DELETE are
+   * (the default for them); a POST is not unless its caller says so (an Activity JSON upload, by its
+   * `externalId`). A request that is not gets only its 429s retried (`retry.ts`).
+   */
+  idempotent?: boolean;
 }
 
 /** What an answer must be: a JSON array, a JSON object, an object or `null`, anything (JSON, else the text), or not read. */
@@ -58,6 +64,7 @@ export class Requests {
     const query = init.query === undefined ? '' : new URLSearchParams(init.query).toString();
     const target = query === '' ? path : `${path}?${query}`;
     const shownPath = init.shownPath ?? target;
+    const idempotent = init.idempotent ?? method !== 'POST';
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (init.contentType !== undefined) headers['Content-Type'] = init.contentType;
     const request = (token: string): Promise<Answer> =>
@@ -65,6 +72,7 @@ export class Requests {
         method,
         url: `${this.#apiBase}${target}`,
         shownPath,
+        idempotent,
         headers: { ...headers, Authorization: `Bearer ${token}` },
         ...(init.body === undefined ? {} : { body: init.body }),
         ...(init.signal === undefined ? {} : { signal: init.signal }),

@@ -6,11 +6,19 @@
  * `Retry-After` is a minimum; a bounded number of attempts and a bounded total time, after which the
  * request ends as a {@link RetryExhausted}.
  *
- * POSTs are retried too: an Activity JSON upload carries its `externalId`, and Smashrun treats a POST of
- * a known `externalId` as an update of that run, so a retry after a lost answer makes no duplicate.
+ * A timeout is a network failure like a dropped connection, and is retried the same way.
+ *
+ * Which failures are retried depends on whether the request is safe to send twice (`idempotent`):
+ * - GET, PUT, PATCH, DELETE are; so is an Activity JSON upload (a POST), which carries its `externalId`:
+ *   Smashrun treats a POST of a known `externalId` as an update of that run, so a retry after a lost answer
+ *   makes no duplicate. These get the whole policy: 429, 5xx, network failures, timeouts.
+ * - A raw TCX, GPX or FIT upload is not: it carries no `externalId`, and a retry after a failure that may
+ *   have come after Smashrun stored the run (a dropped connection, a timeout, a 5xx) could store it twice.
+ *   Only a 429 — Smashrun saying it did not process the request — is retried; any other such failure ends
+ *   at once as an {@link OutcomeUnknown}.
  */
 import type { Clock } from './clock.js';
-import { type HttpMethod, LocalRefusal, type NetworkError, RetryExhausted } from './errors.js';
+import { type HttpMethod, LocalRefusal, type NetworkError, OutcomeUnknown, RetryExhausted } from './errors.js';
 
 /** How often and how long to retry. */
 export interface RetryPolicy {
@@ -71,13 +79,13 @@ export type AttemptOutcome<T> =
   | { readonly ok: true; readonly value: T }
   | {
       readonly ok: false;
-      /** The answer's status (429, 5xx), or `null` for a network failure. */
+      /** The answer's status (429, 5xx), or `null` for a network failure or a timeout. */
       readonly status: number | null;
       /** The answer's `Retry-After`, in ms (see {@link parseRetryAfter}). */
       readonly retryAfterMs: number | null;
       /** The answer's body (secrets already replaced), kept for the final error. */
       readonly body: unknown;
-      /** The network failure, when `status` is `null`. */
+      /** The network failure or timeout, when `status` is `null`. */
       readonly cause?: NetworkError;
     };
 
@@ -88,6 +96,12 @@ export interface RetryContext {
   readonly random: () => number;
   /** Aborts the waits between attempts (and is the attempts' business otherwise). */
   readonly signal?: AbortSignal;
+  /**
+   * Whether sending the request twice has the effect of sending it once (default true). When false, only a
+   * 429 is retried: after a 5xx, a network failure or a timeout the request may have been processed, and
+   * {@link withRetry} ends with an {@link OutcomeUnknown} instead of sending it again.
+   */
+  readonly idempotent?: boolean;
   /** For the error: the request's method and its shown path. */
   readonly method: HttpMethod;
   readonly path: string;
@@ -95,9 +109,10 @@ export interface RetryContext {
 
 /**
  * Runs `attempt` (given the attempt number, from 0) until it succeeds or the policy says stop. Errors
- * the attempt throws (an abort, a timeout, a non-retryable failure) go straight through.
+ * the attempt throws (an abort, a non-retryable failure) go straight through.
  *
- * @throws {RetryExhausted} when the attempts run out, or the next wait would end past `maxElapsedMs`.
+ * @throws {RetryExhausted} when the attempts run out, or the next wait would end past `maxElapsedMs`;
+ * {@link OutcomeUnknown} when a request that is not idempotent fails other than with a 429.
  */
 export async function withRetry<T>(attempt: (n: number) => Promise<AttemptOutcome<T>>, ctx: RetryContext): Promise<T> {
   const { policy, clock } = ctx;
@@ -106,6 +121,18 @@ export async function withRetry<T>(attempt: (n: number) => Promise<AttemptOutcom
     const out = await attempt(n);
     if (out.ok) return out.value;
     const sent = n + 1;
+    // A request that must not be sent twice is retried only when Smashrun said it did not process it (429):
+    // after a 5xx, a dropped connection or a timeout it may have been, and a repeat could duplicate it.
+    if (ctx.idempotent === false && out.status !== 429) {
+      throw new OutcomeUnknown({
+        attempts: sent,
+        lastStatus: out.status,
+        method: ctx.method,
+        path: ctx.path,
+        body: out.body,
+        ...(out.cause === undefined ? {} : { cause: out.cause }),
+      });
+    }
     if (sent >= policy.attempts) throw exhausted(out, sent, ctx, `${policy.attempts} attempt${policy.attempts === 1 ? '' : 's'} allowed`);
     const delay = Math.max(backoffMs(n, policy, ctx.random), out.retryAfterMs ?? 0);
     const elapsed = clock.now() - started;

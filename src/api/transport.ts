@@ -27,6 +27,11 @@ export interface OutgoingRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Uint8Array<ArrayBuffer> | FormData | URLSearchParams;
   readonly signal?: AbortSignal;
+  /**
+   * Whether sending it twice has the effect of sending it once. False only for uploads of raw files (no
+   * `externalId`): those are retried after a 429 only (see `retry.ts`). Said by every sender, never assumed.
+   */
+  readonly idempotent: boolean;
 }
 
 /** An answer, read whole. */
@@ -62,16 +67,24 @@ export class Transport {
   }
 
   /**
-   * Sends `req` and reads the answer, retrying 429, 5xx and network failures as the policy allows. Any
-   * other status is returned, for the caller to judge.
+   * Sends `req` and reads the answer, retrying 429, 5xx, network failures and timeouts as the policy allows
+   * (a request that is not idempotent: 429 only). Any other status is returned, for the caller to judge.
    *
-   * @throws the caller's `signal.reason` on abort; {@link RetryExhausted}; {@link NetworkError}
-   * (`timeout`, or a failure of `fetch` that is not a network error); {@link ApiError}
-   * `response-too-large`.
+   * @throws the caller's `signal.reason` on abort; {@link RetryExhausted}; {@link OutcomeUnknown} (not
+   * idempotent, and it may have been processed); {@link NetworkError} (a failure of `fetch` that is not a
+   * network error); {@link ApiError} `response-too-large`.
    */
   send(req: OutgoingRequest): Promise<Answer> {
     const { clock, random, retry } = this.o;
-    return withRetry(() => this.attempt(req), { policy: retry, clock, random, method: req.method, path: req.shownPath, ...(req.signal ? { signal: req.signal } : {}) });
+    return withRetry(() => this.attempt(req), {
+      policy: retry,
+      clock,
+      random,
+      method: req.method,
+      path: req.shownPath,
+      idempotent: req.idempotent,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
   }
 
   /** The body of an answer for an error: parsed JSON, or the text; secrets replaced. */
@@ -102,18 +115,29 @@ export class Transport {
       }
       const answer: Answer = { status: res.status, headers: res.headers, text };
       if (!isRetryableStatus(res.status)) return { ok: true, value: answer };
-      return { ok: false, status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), this.o.clock.now()), body: this.errorBody(answer) };
+      const now = this.o.clock.now();
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now);
+      // Retry-After is addressed to the client: no request of this client starts before it has passed. A
+      // wait longer than the whole retry budget is not made a hold: the request that met it gives up at once
+      // (RetryExhausted, with retryAfterMs), and so does any other that meets it, rather than hang in line.
+      if (retryAfterMs !== null && retryAfterMs <= this.o.retry.maxElapsedMs) this.o.limiter.holdUntil(now + retryAfterMs);
+      return { ok: false, status: res.status, retryAfterMs, body: this.errorBody(answer) };
     } finally {
       s.dispose();
       release();
     }
   }
 
-  /** A failed `fetch` or body read: the caller's abort, a timeout, a network failure (retried) or else. */
+  /**
+   * A failed `fetch` or body read: the caller's abort (thrown as it is), a timeout or a network failure
+   * (both worth retrying), or else (thrown).
+   */
   private failure(e: unknown, req: OutgoingRequest, timedOut: boolean): AttemptOutcome<Answer> {
     if (req.signal?.aborted) throw req.signal.reason;
     const where = { method: req.method, path: req.shownPath };
-    if (timedOut) throw new NetworkError(SmashrunErrorCode.Timeout, { ...where, detail: `no answer within ${this.o.timeoutMs} ms` });
+    // A timeout is a network failure seen from this side (a server that hangs, a connection that stalls):
+    // retried under the same policy, within the same bounds on attempts and on time.
+    if (timedOut) return { ok: false, status: null, retryAfterMs: null, body: null, cause: new NetworkError(SmashrunErrorCode.Timeout, { ...where, detail: `no answer within ${this.o.timeoutMs} ms` }) };
     const detail = this.o.secrets.redact(describe(e));
     // fetch rejects with a TypeError when the network fails (connection refused, reset, dropped mid-answer).
     if (e instanceof TypeError) return { ok: false, status: null, retryAfterMs: null, body: null, cause: new NetworkError(SmashrunErrorCode.Network, { ...where, detail }) };

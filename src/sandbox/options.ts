@@ -65,7 +65,10 @@ export interface RequestLogEntry {
   readonly fault?: 'rate-limit' | 'error' | 'drop' | 'lost-answer';
   /** Milliseconds (real time) from the request to its answer. */
   readonly ms: number;
-  /** For a 500 that was not injected: what went wrong inside the sandbox. */
+  /**
+   * For a 500 that was not injected: what went wrong inside the sandbox. With status `null` and no fault:
+   * the client closed the connection before the answer could be sent.
+   */
   readonly error?: string;
 }
 

@@ -283,6 +283,11 @@ class SandboxServer implements Sandbox {
     }
 
     const after = faulted ? this.injector.answer(method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE') : null;
+    if (req.socket.destroyed) {
+      // The client went away first (its timeout, an abort), often while the handler still read the body:
+      // no answer can be sent, so none is logged as sent, and what failed is the connection, not the sandbox.
+      return done(null, { error: 'the client closed the connection before the answer' });
+    }
     if (after?.lose) {
       res.destroy();
       return done(null, { fault: 'lost-answer' });

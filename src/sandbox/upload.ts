@@ -3,6 +3,10 @@
  * `Content-Type` says (clients send none), a FIT file as `multipart/form-data` (its file part, read with
  * busboy). The bytes are sniffed and read with runjson itself; what comes out is the Activity JSON
  * runjson writes from the columns, so its summary is the one recomputed from the series.
+ *
+ * Every series read is kept, `power` included: whether Smashrun keeps power is not known (spec §3), and a
+ * stand-in that dropped a series it was sent, without a word, would hide from a client's tests whether the
+ * client sent it at all. (runjson's converter leaves power out unless asked, hence `includePower` here.)
  */
 import type { IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
@@ -11,6 +15,9 @@ import { type ActivityJson, convertSync, isConvertError } from '../index.js';
 import { SNIFF_BYTES, sniff } from '../convert/sniff.js';
 import { HttpError, mediaType, readBody } from './http.js';
 import { type Validation, refusalOf, refusalsOf } from './refusals.js';
+
+/** How an upload is read: runs only (Smashrun refuses other sports), and every series kept. */
+const READ_OPTIONS = { sports: 'running', includePower: true } as const;
 
 /** One run read from an upload. */
 export interface UploadedRun {
@@ -97,7 +104,7 @@ export function readUpload(body: UploadBody, maxBytes: number): UploadOutcome {
   }
   if (kind === 'json') return readJson(bytes);
   try {
-    const result = convertSync(bytes, { sports: 'running' });
+    const result = convertSync(bytes, READ_OPTIONS);
     return {
       runs: result.activities.map((a) => {
         const activity = a.toObject();
@@ -139,7 +146,7 @@ function readJson(bytes: Uint8Array): UploadOutcome {
 
 function readDocument(bytes: Uint8Array, doc: Record<string, unknown> | null, label: string): UploadOutcome {
   try {
-    const result = convertSync(bytes, { format: 'json', sports: 'running' });
+    const result = convertSync(bytes, { ...READ_OPTIONS, format: 'json' });
     const sent = doc === null ? undefined : doc.externalId;
     const externalId = typeof sent === 'string' && sent !== '' ? sent : typeof sent === 'number' && Number.isFinite(sent) ? String(sent) : null;
     return {

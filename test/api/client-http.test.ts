@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmashrunClient } from '../../src/api/client.js';
 import type { SmashrunClientOptions } from '../../src/api/client-options.js';
-import { ApiError, AuthError, NetworkError, RetryExhausted } from '../../src/api/errors.js';
+import { ApiError, AuthError, NetworkError, OutcomeUnknown, RetryExhausted } from '../../src/api/errors.js';
 import { MemoryTokenStore, type StoredTokens } from '../../src/api/tokens.js';
 import { form, json, type Seen, sleep, TestServer } from './test-server.js';
 
@@ -59,6 +59,18 @@ describe('retries', () => {
     expect((await c.userInfo()).id).toBe('u1');
     expect(server.seen.length).toBe(2);
     expect(server.seen[1].at - server.seen[0].at).toBeGreaterThanOrEqual(995);
+  });
+
+  it('holds its other requests during a Retry-After too, not only the one that met it', async () => {
+    server.reset((s, res) => {
+      if (server.seen.length === 1) json(res, 429, { error: 'slow down' }, { 'Retry-After': '0.3' });
+      else json(res, 200, []);
+    });
+    const { c } = client({ concurrency: 1, random: () => 0 });
+    await Promise.all([c.badges(), c.weights(), c.badges()]);
+    expect(server.seen.length).toBe(4);
+    // Without the hold, the weights would have gone out at once, only to meet the same 429.
+    for (const s of server.seen.slice(1)) expect(s.at - server.seen[0].at).toBeGreaterThanOrEqual(295);
   });
 
   it('rides out a burst of 5xx, then succeeds', async () => {
@@ -121,6 +133,56 @@ describe('retries', () => {
     const body = '{"externalId":"x-1","startDateTimeLocal":"2024-01-01T00:00:00Z"}';
     expect(await client().c.uploadJson(body)).toEqual({ activityId: '77', activityIds: ['77'] });
     expect(server.seen.map((s) => s.body.toString())).toEqual([body, body]);
+  });
+});
+
+describe('raw file uploads (no externalId): retried after a 429 only', () => {
+  const gpx = '<gpx version="1.1"><trk><trkseg></trkseg></trk></gpx>';
+
+  it('retries a 429, waiting out its Retry-After', async () => {
+    server.reset((s, res) => {
+      if (server.seen.length === 1) json(res, 429, { error: 'slow down' }, { 'Retry-After': '0.2' });
+      else json(res, 200, { activityIds: ['9'] });
+    });
+    expect(await client({ random: () => 0 }).c.uploadXml(gpx, 'gpx')).toEqual({ activityId: '9', activityIds: ['9'] });
+    expect(server.seen.length).toBe(2);
+    expect(server.seen[1].at - server.seen[0].at).toBeGreaterThanOrEqual(195);
+  });
+
+  it('sends a GPX, TCX or FIT upload once after a 5xx, a dropped connection or a timeout: OutcomeUnknown', async () => {
+    const fit = new Uint8Array([14, 16, 0, 0, 0, 0, 0, 0, 46, 70, 73, 84, 0, 0]);
+    const uploads = [(c: SmashrunClient) => c.uploadXml(gpx, 'gpx'), (c: SmashrunClient) => c.uploadXml('<TrainingCenterDatabase/>', 'tcx'), (c: SmashrunClient) => c.uploadFit(fit)];
+    const faults: [string, (res: ServerResponse) => void, number | null, string | null][] = [
+      ['503', (res) => json(res, 503, { error: 'busy' }), 503, null],
+      ['500', (res) => json(res, 500, { error: 'oops' }), 500, null],
+      ['drop', (res) => res.socket?.destroy(), null, 'network'],
+      ['timeout', () => undefined, null, 'timeout'],
+    ];
+    for (const upload of uploads) {
+      for (const [, fault, status, cause] of faults) {
+        server.reset((s, res) => fault(res));
+        const e = await upload(client({ timeoutMs: 150 }).c).catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(OutcomeUnknown);
+        expect(e).toMatchObject({ code: 'outcome-unknown', attempts: 1, lastStatus: status, method: 'POST', path: '/my/activities' });
+        if (cause !== null) expect((e as Error).cause).toMatchObject({ name: 'NetworkError', code: cause });
+        expect(server.seen.length).toBe(1);
+      }
+    }
+  });
+
+  it('an Activity JSON upload, by contrast, is retried after each of them', async () => {
+    const body = '{"externalId":"x-2"}';
+    let n = 0;
+    server.reset((s, res) => {
+      n++;
+      if (n === 1) json(res, 503, {});
+      else if (n === 2) res.socket?.destroy();
+      else if (n === 3) {
+        // No answer: the attempt times out.
+      } else json(res, 200, { activityIds: ['78'] });
+    });
+    expect((await client({ timeoutMs: 150 }).c.uploadJson(body)).activityId).toBe('78');
+    expect(server.seen.map((s) => s.body.toString())).toEqual([body, body, body, body]);
   });
 });
 
@@ -260,18 +322,57 @@ describe('the limiter in flight', () => {
 });
 
 describe('timeouts and aborts', () => {
-  it('ends an attempt after timeoutMs with NetworkError timeout, not retried', async () => {
+  it('ends an attempt after timeoutMs and retries it, as a dropped connection', async () => {
+    server.reset((s, res) => {
+      // The first attempt never answers; the second does.
+      if (server.seen.length > 1) json(res, 200, []);
+    });
+    const started = performance.now();
+    expect(await client({ timeoutMs: 150 }).c.badges()).toEqual([]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(server.seen.length).toBe(2);
+  });
+
+  it('gives up on timeouts after the attempts allowed, with the timeout as the cause', async () => {
     server.reset(() => {
       // Never answers.
     });
     const started = performance.now();
-    const e = await client({ timeoutMs: 150 })
+    const e = await client({ timeoutMs: 100, retry: { attempts: 3, baseMs: 5, capMs: 20 } })
       .c.badges()
       .catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(NetworkError);
-    expect(e).toMatchObject({ code: 'timeout', method: 'GET', path: '/my/badges' });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    expect(server.seen.length).toBe(1);
+    expect(e).toBeInstanceOf(RetryExhausted);
+    expect(e).toMatchObject({ code: 'retry-exhausted', attempts: 3, lastStatus: null, method: 'GET', path: '/my/badges' });
+    expect((e as Error).cause).toBeInstanceOf(NetworkError);
+    expect((e as Error).cause).toMatchObject({ code: 'timeout', method: 'GET', path: '/my/badges' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(server.seen.length).toBe(3);
+  });
+
+  it('bounds the time spent on timeouts by maxElapsedMs', async () => {
+    server.reset(() => {
+      // Never answers.
+    });
+    const e = await client({ timeoutMs: 100, retry: { attempts: 50, baseMs: 5, capMs: 20, maxElapsedMs: 250 } })
+      .c.badges()
+      .catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'retry-exhausted', lastStatus: null });
+    // Each attempt takes 100 ms: no retry starts whose wait would end past 250 ms.
+    expect(server.seen.length).toBeLessThanOrEqual(3);
+  });
+
+  it('does not retry after the caller aborted, even when the attempt had timed out too', async () => {
+    server.reset(() => {
+      // Never answers.
+    });
+    const ctl = new AbortController();
+    const p = client({ timeoutMs: 60 }).c.badges({ signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 90);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    const seen = server.seen.length;
+    await sleep(150);
+    expect(server.seen.length).toBe(seen);
+    expect(seen).toBeLessThanOrEqual(2);
   });
 
   it('passes the caller’s abort through as it is, during a request', async () => {

@@ -119,6 +119,48 @@ describe('Limiter: rate windows', () => {
   });
 });
 
+describe('Limiter: holds (a Retry-After)', () => {
+  it('starts nothing before the hold ends; what is in flight goes on; a later hold extends it, an earlier one does not shorten it', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new Limiter({ concurrency: 2, rates: [], clock });
+    const first = track(limiter, clock, 1);
+    await settle();
+    expect(first.granted).toEqual([0]);
+    limiter.holdUntil(1000);
+    limiter.holdUntil(500);
+    const t = track(limiter, clock, 3);
+    await settle();
+    expect(t.granted).toEqual([null, null, null]);
+    await clock.advance(600);
+    limiter.holdUntil(1500);
+    await clock.advance(899);
+    expect(t.granted).toEqual([null, null, null]);
+    await clock.advance(1);
+    // One place is still held by the first request: one starts now, the next when a place frees.
+    expect(t.granted).toEqual([1500, null, null]);
+    first.releases[0]?.();
+    await settle();
+    expect(t.granted).toEqual([1500, 1500, null]);
+    expect(limiter.waiting).toBe(1);
+  });
+
+  it('with rate windows too: the later of the two', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new Limiter({ concurrency: 10, rates: [{ max: 1, windowMs: 1000 }], clock });
+    const t = track(limiter, clock, 3);
+    await settle();
+    limiter.holdUntil(300);
+    await clock.advance(5000);
+    expect(t.granted).toEqual([0, 1000, 2000]);
+    limiter.holdUntil(6000);
+    const u = track(limiter, clock, 1);
+    await clock.advance(999);
+    expect(u.granted).toEqual([null]);
+    await clock.advance(1);
+    expect(u.granted).toEqual([6000]);
+  });
+});
+
 describe('Limiter: aborts', () => {
   it('rejects a waiter with the signal’s reason when it aborts, and gives its place to the next', async () => {
     const clock = new FakeClock(0);

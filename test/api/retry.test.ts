@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LocalRefusal, NetworkError, RetryExhausted, SmashrunErrorCode } from '../../src/api/errors.js';
+import { LocalRefusal, NetworkError, OutcomeUnknown, RetryExhausted, SmashrunErrorCode } from '../../src/api/errors.js';
 import { type AttemptOutcome, backoffMs, DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, resolveRetry, type RetryPolicy, withRetry } from '../../src/api/retry.js';
 import { FakeClock, settle } from './fake-clock.js';
 
@@ -14,17 +14,26 @@ const fail = (status: number | null, retryAfterMs: number | null = null): Attemp
     : { ok: false, status, retryAfterMs, body: { error: 'busy' } };
 const ok = (value: string): AttemptOutcome<string> => ({ ok: true, value });
 
+const timedOut = (): AttemptOutcome<string> => ({
+  ok: false,
+  status: null,
+  retryAfterMs: null,
+  body: null,
+  cause: new NetworkError(SmashrunErrorCode.Timeout, { method: 'GET', path: '/x', detail: 'no answer within 100 ms' }),
+});
+
 /** Runs `withRetry` over a script of outcomes on a fake clock, advancing time until it settles. */
-async function run(script: AttemptOutcome<string>[], policy: Partial<RetryPolicy>, random = (): number => 0.5, signal?: AbortSignal) {
+async function run(script: AttemptOutcome<string>[], policy: Partial<RetryPolicy>, random = (): number => 0.5, signal?: AbortSignal, idempotent?: boolean) {
   const clock = new FakeClock(0);
   let calls = 0;
   const p = withRetry(() => Promise.resolve(script[Math.min(calls++, script.length - 1)]), {
     policy: resolveRetry(policy),
     clock,
     random,
-    method: 'GET',
+    method: idempotent === false ? 'POST' : 'GET',
     path: '/my/activities',
     ...(signal ? { signal } : {}),
+    ...(idempotent === undefined ? {} : { idempotent }),
   });
   const settled = p.then(
     (value) => ({ value, error: undefined as unknown }),
@@ -115,6 +124,15 @@ describe('withRetry', () => {
     expect((r.error as RetryExhausted).cause).toBeInstanceOf(NetworkError);
   });
 
+  it('retries timeouts like network failures, and ends with the timeout as the cause', async () => {
+    const ok2 = await run([timedOut(), timedOut(), ok('done')], { baseMs: 10 });
+    expect(ok2.value).toBe('done');
+    expect(ok2.calls()).toBe(3);
+    const r = await run([timedOut()], { attempts: 3, baseMs: 1 });
+    expect(r.error).toMatchObject({ code: 'retry-exhausted', attempts: 3, lastStatus: null });
+    expect((r.error as RetryExhausted).cause).toMatchObject({ name: 'NetworkError', code: 'timeout' });
+  });
+
   it('does not retry with attempts: 1', async () => {
     const r = await run([fail(503), ok('never')], { attempts: 1 });
     expect(r.error).toMatchObject({ attempts: 1 });
@@ -153,6 +171,38 @@ describe('withRetry', () => {
     );
     await expect(p).rejects.toBe(boom);
     expect(calls).toBe(1);
+  });
+});
+
+describe('a request that is not idempotent (a raw file upload)', () => {
+  it('is retried after a 429, which says it was not processed', async () => {
+    const r = await run([fail(429, 2000), fail(429), ok('stored')], { baseMs: 10 }, () => 0.5, undefined, false);
+    expect(r.value).toBe('stored');
+    expect(r.calls()).toBe(3);
+    expect(r.sleeps[0]).toBe(2000);
+  });
+
+  it('is never sent again after a 5xx, a network failure or a timeout: OutcomeUnknown at once', async () => {
+    for (const [outcome, status, cause] of [
+      [fail(503), 503, null],
+      [fail(500), 500, null],
+      [fail(null), null, 'network'],
+      [timedOut(), null, 'timeout'],
+    ] as const) {
+      const r = await run([outcome, ok('never')], { attempts: 5, baseMs: 10 }, () => 0.5, undefined, false);
+      expect(r.error).toBeInstanceOf(OutcomeUnknown);
+      expect(r.error).toMatchObject({ code: 'outcome-unknown', attempts: 1, lastStatus: status, method: 'POST', path: '/my/activities' });
+      expect((r.error as Error).message).toMatch(/outcome is unknown/);
+      if (cause === null) expect((r.error as OutcomeUnknown).body).toEqual({ error: 'busy' });
+      else expect((r.error as OutcomeUnknown).cause).toMatchObject({ code: cause });
+      expect(r.calls()).toBe(1);
+      expect(r.sleeps).toEqual([]);
+    }
+  });
+
+  it('counts the 429s before the failure in attempts', async () => {
+    const r = await run([fail(429), fail(null)], { baseMs: 10 }, () => 0.5, undefined, false);
+    expect(r.error).toMatchObject({ code: 'outcome-unknown', attempts: 2, lastStatus: null });
   });
 });
 

@@ -115,7 +115,8 @@ describe('no secret in any error', () => {
       // Never answers.
     });
     const late = await failure(client({ timeoutMs: 50 }).tokenStatus());
-    expect(late).toMatchObject({ code: 'timeout' });
+    expect(late).toMatchObject({ code: 'retry-exhausted', lastStatus: null });
+    expect((late as Error).cause).toMatchObject({ code: 'timeout' });
     expectClean(late);
   });
 
