@@ -109,9 +109,11 @@ function writeAll(fd: number, chunk: Uint8Array): void {
 
 /**
  * Writes several files so that each appears whole (the main thread's form). `madeDirs`, when given,
- * remembers the folders already made, so that a folder is made once.
+ * remembers the folders already made, so that a folder is made once. A file's `mode` (default 0o666,
+ * less the umask) is given to its temp file when it is made, so that a private file (credentials, 0o600)
+ * is never readable by others, not even for an instant.
  */
-export async function writeFilesAtomic(files: { path: string; data: Uint8Array }[], madeDirs?: Set<string>): Promise<void> {
+export async function writeFilesAtomic(files: { path: string; data: Uint8Array; mode?: number }[], madeDirs?: Set<string>): Promise<void> {
   const temps: string[] = [];
   try {
     for (const f of files) {
@@ -122,7 +124,7 @@ export async function writeFilesAtomic(files: { path: string; data: Uint8Array }
       }
       const tmp = tempPath(dir, newTempPrefix());
       temps.push(tmp);
-      await writeFile(tmp, f.data, { flag: 'wx' });
+      await writeFile(tmp, f.data, { flag: 'wx', ...(f.mode === undefined ? {} : { mode: f.mode }) });
     }
     for (let i = files.length - 1; i >= 0; i--) {
       await rename(temps[i], files[i].path);
@@ -133,9 +135,9 @@ export async function writeFilesAtomic(files: { path: string; data: Uint8Array }
   }
 }
 
-/** Writes one file atomically. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  await writeFilesAtomic([{ path, data: typeof data === 'string' ? new TextEncoder().encode(data) : data }]);
+/** Writes one file atomically (`mode`: see {@link writeFilesAtomic}). */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, mode?: number): Promise<void> {
+  await writeFilesAtomic([{ path, data: typeof data === 'string' ? new TextEncoder().encode(data) : data, ...(mode === undefined ? {} : { mode }) }]);
 }
 
 /**

@@ -1,4 +1,5 @@
 /** What the command line talks to: the streams, so tests can run commands in-process. */
+import type { SmashrunClientOptions } from '../api/client-options.js';
 
 /** An output stream. */
 export interface OutStream {
@@ -22,6 +23,11 @@ export interface CliIo {
    * Default: `process.env`.
    */
   env?: Record<string, string | undefined>;
+  /**
+   * Options for the Smashrun client of `upload`, `watch`, `pull`, … (retry policy, timeout, limits,
+   * fetch): for a program that runs the commands in-process, and for tests. Default: the client's own.
+   */
+  smashrun?: Partial<Pick<SmashrunClientOptions, 'retry' | 'timeoutMs' | 'limits' | 'concurrency' | 'fetch' | 'now' | 'sleep' | 'random'>>;
 }
 
 /** `m:ss` or `h:mm:ss` for seconds. */

@@ -7,6 +7,12 @@ import { UsageError } from './args.js';
 import { convertCommand } from './convert-command.js';
 import { HELP } from './help.js';
 import { inspectCommand } from './inspect-command.js';
+import { AccountError } from './account/connect.js';
+import { CredentialsError } from './account/credentials.js';
+import { loginCommand, logoutCommand, whoamiCommand } from './login-command.js';
+import { pullCommand } from './pull-command.js';
+import { uploadCommand } from './upload-command.js';
+import { watchCommand } from './watch-command.js';
 import type { CliIo } from './io.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { validateCommand } from './validate-command.js';
@@ -21,6 +27,12 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   validate: validateCommand,
   inspect: inspectCommand,
   sandbox: sandboxCommand,
+  login: loginCommand,
+  logout: logoutCommand,
+  whoami: whoamiCommand,
+  upload: uploadCommand,
+  watch: watchCommand,
+  pull: pullCommand,
 };
 
 /** Runs the command line `argv` (without `node` and the script); returns the exit code. */
@@ -43,12 +55,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return ExitCode.Ok;
     }
     const handler = COMMANDS[command];
-    if (handler === undefined) throw new UsageError(`unknown command '${command}' (commands: convert, validate, inspect, sandbox)`);
+    if (handler === undefined) throw new UsageError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return await handler(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`runjson: ${e.message}\n${command !== undefined && command in COMMANDS ? `Try: runjson ${command} --help` : 'Try: runjson --help'}\n`);
       return ExitCode.Usage;
+    }
+    // Not signed in, signed in elsewhere, a credentials file that cannot be read: said in one line.
+    if (e instanceof AccountError || e instanceof CredentialsError) {
+      io.stderr.write(`runjson: ${e.message}\n`);
+      return ExitCode.Failed;
     }
     throw e;
   }

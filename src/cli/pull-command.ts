@@ -1,0 +1,4 @@
+/** Being written: replaced by the command itself. */
+import { UsageError } from './args.js';
+import type { CliIo } from './io.js';
+export function pullCommand(_args: string[], _io: CliIo): Promise<number> { return Promise.reject(new UsageError('pullCommand: not built yet')); }

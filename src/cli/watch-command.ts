@@ -1,0 +1,4 @@
+/** Being written: replaced by the command itself. */
+import { UsageError } from './args.js';
+import type { CliIo } from './io.js';
+export function watchCommand(_args: string[], _io: CliIo): Promise<number> { return Promise.reject(new UsageError('watchCommand: not built yet')); }
