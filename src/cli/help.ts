@@ -31,6 +31,11 @@ Usage:
   runjson convert INPUT... [-o OUTDIR] [options]   Convert files and folders
   runjson validate FILE|FOLDER...                  Check Activity JSON files against the spec
   runjson inspect FILE [options]                   Human summary of a file: times, laps, splits
+  runjson login [options]                          Sign in to Smashrun (once, in a browser)
+  runjson upload FILE|FOLDER... [options]          Convert and send runs to Smashrun (new or changed only)
+  runjson watch DIR... [options]                   Send each new run as soon as it appears in a folder
+  runjson pull [-o DIR] [--since DATE]             Download the account's runs as Activity JSON
+  runjson whoami | logout                          The account signed in to; sign out
   runjson sandbox [--port N] [options]             A stand-in for Smashrun's API on this machine
   runjson help [COMMAND]                           This text, or a command's
 
@@ -126,4 +131,158 @@ Options:
   -q, --quiet       No request lines
 
 Exit codes: 0 stopped by Ctrl-C, 1 could not start (port in use, unreadable DIR), 2 usage error.`,
+
+  login: `Usage: runjson login [--no-browser] [--client-id ID --client-secret SECRET|-] [--token TOKEN|-] [options]
+
+Logs in to Smashrun once, for upload, watch and pull. By default, the way for personal use (Smashrun's
+implicit flow, client id "client"): runjson listens on 127.0.0.1 on a free port, opens your browser on
+Smashrun's sign-in page, and takes the token when Smashrun sends the browser back. A random state is
+checked on the way back; nothing else on the machine can hand runjson a token.
+
+  --no-browser             Print the address to open instead of opening a browser
+  --client-id ID           A registered app's client id (with --client-secret: the code flow, whose
+                           tokens runjson renews before they expire; alone: the implicit flow as ID)
+  --client-secret SECRET   The app's secret; '-' reads it from standard input (kept out of the shell's
+                           history and of ps)
+  --token TOKEN            Use a token you already have (from Smashrun's API explorer); '-' reads it
+                           from standard input
+  --timeout SECONDS        How long to wait for the browser (default 300; 0 = no limit)
+  --api-base URL           The API (default https://api.smashrun.com/v1; a sandbox's for tests)
+  --auth-base URL          The sign-in host (default https://secure.smashrun.com)
+
+The login is saved in the config folder ($XDG_CONFIG_HOME/runjson/credentials.json, else
+~/.config/runjson; on macOS ~/Library/Application Support/runjson, on Windows %APPDATA%\\runjson),
+mode 0600 in a 0700 folder, written atomically, and only once Smashrun has named the account. A new
+login replaces the previous one. No token or secret is ever printed.
+
+Exit codes: 0 logged in, 1 not logged in (denied, forged or failed sign-in, timeout), 2 usage error,
+130 interrupted.`,
+
+  logout: `Usage: runjson logout
+
+Revokes the token at Smashrun (and, for a registered app, its refresh token) and deletes the
+credentials file. When Smashrun cannot be reached, the file is deleted anyway and runjson says that the
+token is still valid until it expires (exit 1).
+
+Exit codes: 0 logged out (or was not logged in), 1 logged out here but the token not revoked,
+2 usage error, 130 interrupted.`,
+
+  whoami: `Usage: runjson whoami [--json]
+
+Shows the account runjson is logged in to (asked of Smashrun now), the server, how you logged in, when
+the token expires and whether runjson renews it. Never the token.
+
+  --json    The same as a JSON object: loggedIn, credentials, apiBase, authBase, clientId, flow, user,
+            confirmed, problem, expiresAt, expiresFrom, refreshable
+
+Exit codes: 0 logged in and confirmed by Smashrun, 1 not logged in or not confirmed, 2 usage error.`,
+
+  upload: `Usage: runjson upload FILE|FOLDER... [options]
+
+Converts every run of the files and folders given (subfolders too) and uploads each one to the account
+logged in to (runjson login first). One line per run on stdout: uploaded (with its Smashrun id and URL),
+updated (sent before with other content: Smashrun updates it, same id), already-sent, rejected (with
+Smashrun's validations), held (flagged by the plausibility checks, e.g. implausible-speed: --force
+sends it), failed (with why); files that are not runs are skipped. Files that give the same run
+(the same externalId) are said to be one run to Smashrun. A bar on a terminal, then a summary on stderr.
+
+What was sent is kept in a journal per account (the state folder: $XDG_STATE_HOME/runjson/sent/, else
+~/.local/state/runjson/sent/): a second upload of the same files sends only new or changed runs, and
+an interrupted upload, run again, sends the rest. Runs go as Activity JSON with their externalId, so a
+run sent again (its answer lost, the process killed) updates the run at Smashrun rather than storing it
+twice. Tokens are never printed, nor written to the report or the journal.
+
+Options:
+  --dry-run          Convert and check against the journal, send nothing (no request at all)
+  --force            Send runs the plausibility checks flag
+  -j, --jobs N       Worker threads converting ahead of the uploads (default: the cores, at most 4;
+                     0 converts in this thread)
+  --report FILE      Write a JSON report: every file and run with its outcome, and the totals
+  -q, --quiet        Print only the runs that were not sent, and the summary
+  --api-base URL     Smashrun's API, or a sandbox's (default: the one logged in to)
+  --auth-base URL    Smashrun's OAuth base, or a sandbox's
+
+${CONVERTER_OPTIONS.replace('(convert, inspect)', '(convert, inspect, upload, watch; --external-id with one file only)')}
+With --strict, runs with warnings are refused (their file fails).
+
+Exit codes: 0 every run uploaded, updated or already sent (files that are not runs skipped), 1 some
+run or file was not sent (rejected, held, failed), 2 usage error, 130 interrupted (run the same command
+again to send the rest).`,
+
+  watch: `Usage: runjson watch DIR... [options]
+
+Sends every new run to Smashrun as soon as it is whole: point it at a watch's USB folder (such as
+/media/$USER/GARMIN/Garmin/Activity) or a phone's sync folder and leave it running. Log in first
+(runjson login). Folders are looked into every --interval, subfolders too, for .fit .tcx .gpx .json
+and their .gz (any case; names starting with a dot are skipped).
+
+A file is sent once it is whole: its size and time unchanged for --settle, and its format says so
+(FIT: the sizes in its headers add up to its length and its CRC is right; TCX and GPX: the root element
+is closed; gzip: the stream ends; JSON: it parses). A file still not whole ten settle times after its
+last change is reported once as incomplete and left alone until it changes (runjson upload sends a
+file as it is). Each file version (path, size, time) is looked at once; a file written again is looked
+at again.
+
+Runs go as with runjson upload, into the same journal of what was sent: a run sent before (by upload or
+by an earlier watch) is not sent again, so restarting the watch, or plugging the watch in again, sends
+only what is new. When Smashrun cannot be reached the file waits and is tried again, first after
+--retry-min, then twice as long each time up to --retry-max. A folder that is not there (the watch
+unplugged) is waited for; when it comes back its files are looked at again. Runs that failed because
+Smashrun refused the token are tried again once you log in again (runjson login), without a restart.
+
+One line per run on stdout, with the local time: uploaded (with its Smashrun id and URL), updated,
+rejected (with Smashrun's validations), held (flagged by the plausibility checks; --force sends it),
+failed, skipped (not a run), incomplete, will retry. Runs already sent among the files that were
+there when a folder was first seen are counted on one line. Tokens are never printed.
+
+Options:
+  --interval MS        Time between two looks at the folders (default 2000)
+  --settle MS          Time a file's size and time must stay the same before it is read (default 2000)
+  --retry-min MS       First wait after Smashrun could not be reached (default 5000)
+  --retry-max MS       Longest wait between two tries (default 300000: 5 minutes)
+  --once               Look, wait --settle, look again, send what is whole, and stop (for scripts)
+  --new-only           Leave alone the files already there when the watch starts; only files that
+                       arrive or change later are sent (runs added while no watch was running are
+                       then never sent by it: runjson upload DIR sends them)
+  --no-subfolders      Do not look into subfolders
+  --dry-run            Convert and check, send nothing
+  --force              Send runs the plausibility checks flag
+  --api-base URL       Smashrun's API, or a sandbox's (default: the one logged in to)
+  --auth-base URL      Smashrun's OAuth base, or a sandbox's
+
+${CONVERTER_OPTIONS.replace('(convert, inspect)', '(convert, inspect, upload, watch; not --external-id)')}
+
+Ctrl-C (or SIGTERM) stops it: an upload in progress is abandoned and sent again by the next watch
+(with the same externalId, so Smashrun updates the run rather than storing it twice).
+
+Exit codes: 0 stopped by Ctrl-C (or, with --once, every run sent or already sent), 1 with --once some
+run was not sent (failed, rejected, held, incomplete, not reachable), 2 usage error.`,
+
+  pull: `Usage: runjson pull [-o DIR] [--since DATE] [--to FORMAT] [options]
+
+Downloads the runs of the account logged in to (runjson login first) into DIR (default: smashrun, in
+the current folder), one file per run, named by its local start and its Smashrun id so that the folder
+sorts by date: 2026-11-20T07-32_1000001.json. Each run is read by runjson from Smashrun's detail
+(Smashrun's -1 latitudes and longitudes read as missing) and written like convert writes it; every
+Activity JSON file passes runjson validate. Its notes and what the recordings carry are kept; what
+Smashrun works out (calories, its own id) is not put in the file (the id is in its name).
+
+Pull again at any time: only runs that are new, that Smashrun changed since (notes edited, the run
+uploaded again), or whose file is missing are downloaded; an interrupted pull, run again, continues.
+What the folder holds is remembered in DIR/.runjson-pull.json. Runs deleted on Smashrun keep their
+files (counted in the summary). Runs entered by hand have no recordings and get no file (counted).
+Requests are two at a time and within Smashrun's rate limits. Tokens are never printed.
+
+Options:
+  -o, --out-dir DIR   Where the runs go (default: smashrun)
+  --since DATE        Only runs started on or after DATE: YYYY-MM-DD (the run's own local date), or an
+                      ISO 8601 date-time (with an offset or Z: an instant)
+  --to FORMAT         Format of the files: ${TARGET_FORMATS.join(', ')} (default json)
+  --report FILE       Write a JSON report: every run with what became of it, and the totals
+  -q, --quiet         Print only the runs that failed, and the summary
+  --api-base URL      Smashrun's API, or a sandbox's (default: the one logged in to)
+  --auth-base URL     Smashrun's OAuth base, or a sandbox's
+
+Exit codes: 0 every run pulled or up to date, 1 some run failed (or not logged in), 2 usage error,
+130 interrupted (run the same command again to continue).`,
 } as const;
