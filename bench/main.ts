@@ -23,9 +23,11 @@ import { groups as decodeFit } from './groups/decode-fit.js';
 import { groups as batch } from './groups/batch.js';
 import { groups as decodeXml } from './groups/decode-xml.js';
 import { groups as upload } from './groups/upload.js';
+import { groups as encodeFit } from './groups/encode-fit.js';
+import { groups as encodeXml } from './groups/encode-xml.js';
 
 /** Every group module, in run order. Add new modules here. */
-const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch, decodeXml, upload];
+const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch, decodeXml, upload, encodeXml, encodeFit];
 
 /** Rounds of a full run (see the note at the top). */
 const ROUNDS = 3;

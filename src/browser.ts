@@ -52,6 +52,9 @@ export { formatLocalTime, parseLocalTime, type ParsedLocalTime } from './activit
 export { type Problem, ProblemCode, validate } from './activity-json/validate.js';
 export { fromActivityJson, fromActivityJsonText } from './decode/json/from-activity-json.js';
 export { recordingKeys, toActivityJson, toActivityJsonBytes, type ToActivityJsonOptions } from './encode/json/to-activity-json.js';
+export { toTcx } from './encode/tcx/to-tcx.js';
+export { toGpx } from './encode/gpx/to-gpx.js';
+export { fitEncoderLoaded, loadFitEncoder, toFit, type ToFit } from './encode/fit/fit-encoder-slot.js';
 
 // Encoders by target format.
 export { type Encoder, type EncodeOptions } from './encode/encoder.js';

@@ -8,5 +8,7 @@
  * @packageDocumentation
  */
 import './convert/with-fit.js';
+// The FIT encoder reads the FIT profile too: installed up front here; browsers `await loadFitEncoder()`.
+import './encode/fit/install.js';
 
 export * from './browser.js';

@@ -14,12 +14,12 @@
  * Like {@link convertTask} it never throws: failures come back as values.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { SourceFormat, Warning } from '../core/errors.js';
+import { Report, type SourceFormat, type Warning } from '../core/errors.js';
 import type { ConvertOptions } from '../convert/options.js';
 import { type TargetFormat, encoderFor } from '../encode/registry.js';
 import { convertSync } from '../index.js';
 import { type TaskError, toTaskError } from './convert-task.js';
-import type { ConvertResult } from '../convert/result.js';
+import { type ConvertResult, encodeAll } from '../convert/result.js';
 import { writeFilesAtomicSync } from './write-atomic.js';
 
 /** What a worker is given for one file. */
@@ -183,9 +183,13 @@ export function convertFileTask(task: FileTask): FileTaskResult {
   r.warnings = result.warnings;
   r.activities = result.activities.length;
   const to = task.to ?? 'json';
+  const strict = task.options.strict === true;
   if (task.output === null) {
     try {
-      r.data = result.activities.map((a) => a.toBytes(to));
+      // What the target format cannot hold joins the conversion's warnings (Activity JSON: nothing).
+      const encoded = encodeAll(result, strict, (a, report) => a.toBytes(to, { report }));
+      r.data = encoded.outputs;
+      r.warnings = encoded.warnings;
     } catch (cause) {
       r.error = toTaskError(cause);
     }
@@ -197,13 +201,21 @@ export function convertFileTask(task: FileTask): FileTaskResult {
   let writeMs = 0;
   try {
     const paths = outputPaths(task.output, result.activities.length, to);
+    const reports: Report[] = [];
     writeFilesAtomicSync(paths, task.temp, (i, write) => {
-      result.activities[i].withBytes((chunk) => {
-        const w0 = performance.now();
-        write(chunk);
-        writeMs += performance.now() - w0;
-      }, to);
+      const report = new Report(strict, result.format);
+      reports.push(report);
+      result.activities[i].withBytes(
+        (chunk) => {
+          const w0 = performance.now();
+          write(chunk);
+          writeMs += performance.now() - w0;
+        },
+        to,
+        { report },
+      );
     });
+    r.warnings = result.warnings.concat(...reports.map((rep, i) => (reports.length > 1 ? rep.warnings.map((w) => ({ ...w, activity: i })) : rep.warnings)));
     r.outputs = paths;
   } catch (cause) {
     r.error = isFsError(cause) ? fsError('write-error', cause) : toTaskError(cause);

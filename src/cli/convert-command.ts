@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../batch/write-atomic.js';
 import { convert } from '../index.js';
 import { ConvertError } from '../core/errors.js';
 import type { ConvertOptions } from '../convert/options.js';
+import { encodeAll } from '../convert/result.js';
 import { TARGET_FORMATS, type TargetFormat } from '../encode/registry.js';
 import { type TaskError, toTaskError } from '../batch/convert-task.js';
 import { CONVERTER_FLAGS, converterOptions, int, num, oneOf, parse, UsageError } from './args.js';
@@ -126,8 +127,9 @@ async function convertStdin(io: CliIo, options: ConvertOptions, to: TargetFormat
     const result = await convert(io.stdin, options);
     base.format = result.format;
     base.activities = result.activities.length;
-    base.data = result.activities.map((a) => a.toBytes(to));
-    base.warnings = result.warnings;
+    const encoded = encodeAll(result, options.strict === true, (a, report) => a.toBytes(to, { report }));
+    base.data = encoded.outputs;
+    base.warnings = encoded.warnings;
   } catch (e) {
     if (!(e instanceof ConvertError)) throw e;
     error = toTaskError(e);

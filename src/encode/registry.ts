@@ -5,14 +5,20 @@
 import { ConvertError, ErrorCode } from '../core/errors.js';
 import type { Encoder } from './encoder.js';
 import { activityJsonEncoder } from './json/to-activity-json.js';
+import { tcxEncoder } from './tcx/to-tcx.js';
+import { gpxEncoder } from './gpx/to-gpx.js';
+import { fitEncoderSlot } from './fit/fit-encoder-slot.js';
 
 /** The target formats runjson writes. */
-export const TARGET_FORMATS = ['json'] as const;
+export const TARGET_FORMATS = ['json', 'gpx', 'tcx', 'fit'] as const;
 /** A target format. */
 export type TargetFormat = (typeof TARGET_FORMATS)[number];
 
 const ENCODERS: { readonly [F in TargetFormat]: Encoder } = {
   json: activityJsonEncoder,
+  tcx: tcxEncoder,
+  gpx: gpxEncoder,
+  fit: fitEncoderSlot,
 };
 
 /** Whether `name` is a target format runjson writes. */

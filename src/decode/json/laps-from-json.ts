@@ -91,8 +91,10 @@ export function lapsFromJson(raw: unknown, duration: Float64Array, series: Colum
         distance = runDistance(series, n);
         lastMetres = distance === null ? NaN : lastValue(distance) * 1000;
       }
-      // The same slack as validate(): metres are km × 1000, which is not always exact in binary.
-      const stop = distance !== null && dist >= 0 && dist <= lastMetres + 1e-6 && dist > prevDist ? firstAbove(distance, dist / 1000, distFrom) : -1;
+      // The same slack as validate(): metres are km × 1000, which is not always exact in binary. The search
+      // too: 19.63 m / 1000 is 0.019629999999999998, below a sample's 0.01963 km, and that sample — the one
+      // the lap end names — would fall outside the lap. A micrometre of slack keeps it in.
+      const stop = distance !== null && dist >= 0 && dist <= lastMetres + 1e-6 && dist > prevDist ? firstAbove(distance, dist / 1000 + 1e-9, distFrom) : -1;
       const endIndex = Math.max(stop - 1, 0);
       if (stop < 0) {
         add(outside, () => at(ctx, 'laps', k, 'endDistance'));
