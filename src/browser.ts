@@ -54,6 +54,7 @@ export { fromActivityJson, fromActivityJsonText } from './decode/json/from-activ
 export { recordingKeys, toActivityJson, toActivityJsonBytes, type ToActivityJsonOptions } from './encode/json/to-activity-json.js';
 export { toTcx } from './encode/tcx/to-tcx.js';
 export { toGpx } from './encode/gpx/to-gpx.js';
+export { niceStep, type SvgOptions, timeStep, toSvg } from './encode/svg/to-svg.js';
 export { fitEncoderLoaded, loadFitEncoder, toFit, type ToFit } from './encode/fit/fit-encoder-slot.js';
 
 // Encoders by target format.

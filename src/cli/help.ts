@@ -30,7 +30,7 @@ export const HELP = {
 Usage:
   runjson convert INPUT... [-o OUTDIR] [options]   Convert files and folders
   runjson validate FILE|FOLDER...                  Check Activity JSON files against the spec
-  runjson inspect FILE [options]                   Human summary of a file: times, laps, splits
+  runjson inspect FILE [options]                   Human summary of a file, or its picture (--svg)
   runjson login [options]                          Sign in to Smashrun (once, in a browser)
   runjson upload FILE|FOLDER... [options]          Convert and send runs to Smashrun (new or changed only)
   runjson watch DIR... [options]                   Send each new run as soon as it appears in a folder
@@ -107,8 +107,16 @@ Exit codes: 0 every file valid, 1 problems found (or a file unreadable / not JSO
 Converts one file (any format) and prints a human summary of each activity: start time, distance,
 duration and pauses, laps, heart rate and cadence, the per-km (or per-mile) splits, and the warnings.
 
+With --svg, prints instead the picture of one run as SVG (runjson inspect --svg FILE > run.svg): pace,
+heart rate and elevation against elapsed time, with pauses, laps and split marks. A file with several
+runs: the first, or the one --activity N names.
+
 Options:
-  --splits km|mile   Split length (default km)
+  --splits km|mile   Split length, and the unit of the picture's distances and paces (default km)
+  --svg              Print the run's picture (SVG) instead of the summary
+  --activity N       With --svg: which run of the file, from 1 (default 1)
+  --x time|distance  With --svg: the x axis (default time)
+  --speed            With --svg: speed instead of pace in the first panel
 
 ${CONVERTER_OPTIONS}
 

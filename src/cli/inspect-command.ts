@@ -5,7 +5,8 @@ import type { Activity } from '../core/activity.js';
 import { ConvertError, type Warning } from '../core/errors.js';
 import { splits, type SplitUnit } from '../core/splits.js';
 import { recordingKeys } from '../encode/json/to-activity-json.js';
-import { CONVERTER_FLAGS, converterOptions, oneOf, parse, UsageError } from './args.js';
+import { CONVERTER_FLAGS, converterOptions, int, oneOf, parse, UsageError } from './args.js';
+import { toSvg } from '../encode/svg/to-svg.js';
 import { HELP } from './help.js';
 import { type CliIo, clock, plural } from './io.js';
 import { formatLocalTime } from '../activity-json/local-time.js';
@@ -13,7 +14,14 @@ import type { ConvertedActivity } from '../convert/result.js';
 
 /** Runs `runjson inspect`; returns the exit code. */
 export async function inspectCommand(args: string[], io: CliIo): Promise<number> {
-  const { values: v, positionals } = parse(args, { ...CONVERTER_FLAGS, splits: { type: 'string' } });
+  const { values: v, positionals } = parse(args, {
+    ...CONVERTER_FLAGS,
+    splits: { type: 'string' },
+    svg: { type: 'boolean' },
+    activity: { type: 'string' },
+    x: { type: 'string' },
+    speed: { type: 'boolean' },
+  });
   if (v.help === true) {
     io.stdout.write(HELP.inspect + '\n');
     return 0;
@@ -21,6 +29,12 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
   if (positionals.length !== 1) throw new UsageError('inspect: give exactly one file (see runjson inspect --help)');
   const unit = oneOf(v.splits as string | undefined, ['km', 'mile'] as const, '--splits') ?? 'km';
   const options = converterOptions(v);
+  const svg = v.svg === true;
+  const x = oneOf(v.x as string | undefined, ['time', 'distance'] as const, '--x');
+  const activityNo = int(v.activity as string | undefined, '--activity', 1);
+  if (!svg && (x !== undefined || activityNo !== undefined || v.speed === true)) {
+    throw new UsageError('inspect: --activity, --x and --speed go with --svg');
+  }
   const file = positionals[0];
   let bytes: Uint8Array;
   try {
@@ -31,6 +45,19 @@ export async function inspectCommand(args: string[], io: CliIo): Promise<number>
   }
   try {
     const result = convertSync(bytes, options);
+    if (svg) {
+      // The picture of one run: stdout holds one SVG document, so a file with several runs gives one of them.
+      const k = (activityNo ?? 1) - 1;
+      const c = result.activities[k] as ConvertedActivity | undefined;
+      if (c === undefined) {
+        io.stderr.write(`runjson: ${file}: --activity ${k + 1}: the file holds ${plural(result.activities.length, 'activity', 'activities')}\n`);
+        return 1;
+      }
+      io.stdout.write(
+        toSvg(c.activity, { summary: c.summary, units: unit === 'mile' ? 'mi' : 'km', x: x ?? 'time', speed: v.speed === true ? 'speed' : 'pace' }),
+      );
+      return 0;
+    }
     io.stdout.write(`${file}: ${result.format.toUpperCase()}, ${plural(result.activities.length, 'activity', 'activities')}\n`);
     result.activities.forEach((a, i) => io.stdout.write(inspectText(a, i, result.activities.length, unit, options.includePower === true)));
     io.stdout.write(warningsText(result.warnings));

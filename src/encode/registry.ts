@@ -8,9 +8,10 @@ import { activityJsonEncoder } from './json/to-activity-json.js';
 import { tcxEncoder } from './tcx/to-tcx.js';
 import { gpxEncoder } from './gpx/to-gpx.js';
 import { fitEncoderSlot } from './fit/fit-encoder-slot.js';
+import { svgEncoder } from './svg/to-svg.js';
 
 /** The target formats runjson writes. */
-export const TARGET_FORMATS = ['json', 'gpx', 'tcx', 'fit'] as const;
+export const TARGET_FORMATS = ['json', 'gpx', 'tcx', 'fit', 'svg'] as const;
 /** A target format. */
 export type TargetFormat = (typeof TARGET_FORMATS)[number];
 
@@ -19,6 +20,7 @@ const ENCODERS: { readonly [F in TargetFormat]: Encoder } = {
   tcx: tcxEncoder,
   gpx: gpxEncoder,
   fit: fitEncoderSlot,
+  svg: svgEncoder,
 };
 
 /** Whether `name` is a target format runjson writes. */

@@ -130,7 +130,7 @@ describe('usage errors (exit 2)', () => {
     ['bad --jobs', ['convert', 'a', '-o', 'out', '--jobs', 'two'], /--jobs/],
     ['--jobs 0', ['convert', 'a', '-o', 'out', '--jobs', '0'], /--jobs/],
     ['bad --sports', ['convert', 'a.json', '--sports', 'cycling'], /--sports/],
-    ['unknown --to, the formats listed', ['convert', 'a.json', '--to', 'kml'], /--to: expected one of json, gpx, tcx, fit, got 'kml'/],
+    ['unknown --to, the formats listed', ['convert', 'a.json', '--to', 'kml'], /--to: expected one of json, gpx, tcx, fit, svg, got 'kml'/],
     ['bad --timeout', ['convert', 'a', '-o', 'out', '--timeout', '-1'], /--timeout/],
     ['--external-id for a folder', ['convert', '.', '-o', 'out', '--external-id', 'x'], /--external-id names one run/],
     ['--external-id for several files', ['convert', 'a.json', 'b.json', '-o', 'out', '--external-id', 'x'], /--external-id names one run/],

@@ -68,7 +68,7 @@ describe('runjson convert --to (a format from the registry)', () => {
   it('an unknown format is a usage error listing the formats', async () => {
     const r = await runCli(['convert', p('run.json'), '--to', 'kml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--to: expected one of json, gpx, tcx, fit, lines, got 'kml'/);
+    expect(r.stderr).toMatch(/--to: expected one of json, gpx, tcx, fit, svg, lines, got 'kml'/);
   });
 
   it('the report echoes --to; help lists the formats', async () => {
@@ -76,7 +76,7 @@ describe('runjson convert --to (a format from the registry)', () => {
     const r = await runCli(['convert', p('run.json'), '--to', 'lines', '--report', report]);
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(report, 'utf8')).options).toEqual({ to: 'lines' });
-    expect((await runCli(['convert', '--help'])).stdout).toMatch(/--to FORMAT\s+Target format: json, gpx, tcx, fit, lines/);
+    expect((await runCli(['convert', '--help'])).stdout).toMatch(/--to FORMAT\s+Target format: json, gpx, tcx, fit, svg, lines/);
   });
 });
 
