@@ -7,6 +7,7 @@ import type { Activity } from '../core/activity.js';
 import { Report, type SourceFormat, type Warning } from '../core/errors.js';
 import { type Summary, summarize } from '../core/summary.js';
 import { toActivityJson } from '../encode/json/to-activity-json.js';
+import { encodeToBytes } from '../encode/encoder.js';
 import { type TargetFormat, encoderFor } from '../encode/registry.js';
 
 /** One converted activity. */
@@ -61,23 +62,8 @@ function converted(activity: Activity, includePower: boolean): ConvertedActivity
     activity,
     summary,
     toJson: () => toActivityJson(activity, options),
-    toBytes: (to = 'json', extra = {}) => {
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      encoderFor(to).encode(activity, extra.report === undefined ? options : { ...options, report: extra.report }, (c) => {
-        // A chunk is valid only during this call (encoders reuse their buffers): copy each one.
-        chunks.push(c.slice());
-        total += c.length;
-      });
-      if (chunks.length === 1) return chunks[0];
-      const out = new Uint8Array(total);
-      let o = 0;
-      for (const c of chunks) {
-        out.set(c, o);
-        o += c.length;
-      }
-      return out;
-    },
+    toBytes: (to = 'json', extra = {}) =>
+      encodeToBytes((sink) => encoderFor(to).encode(activity, extra.report === undefined ? options : { ...options, report: extra.report }, sink)),
     withBytes: <T>(use: (bytes: Uint8Array) => T, to: TargetFormat = 'json', extra: { report?: Report } = {}): T => {
       let out: T | undefined;
       encoderFor(to).encode(activity, extra.report === undefined ? options : { ...options, report: extra.report }, (c) => {

@@ -32,3 +32,25 @@ export interface Encoder {
    */
   encode(activity: Activity, options: EncodeOptions, sink: (chunk: Uint8Array) => void): void;
 }
+
+/**
+ * Runs `encode` (an encoder's `encode` with its activity and options bound) and returns its whole output
+ * as bytes of their exact size: the one chunk as it came, or the chunks joined. Each chunk is copied as it
+ * comes, since encoders reuse their buffers.
+ */
+export function encodeToBytes(encode: (sink: (chunk: Uint8Array) => void) => void): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  encode((c) => {
+    chunks.push(c.slice());
+    total += c.length;
+  });
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

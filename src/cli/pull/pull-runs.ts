@@ -30,6 +30,7 @@ import { removeStaleTemps, writeFileAtomic } from '../../batch/write-atomic.js';
 import type { Activity } from '../../core/activity.js';
 import { isConvertError } from '../../core/errors.js';
 import { summarize } from '../../core/summary.js';
+import { encodeToBytes } from '../../encode/encoder.js';
 import { encoderFor, type TargetFormat } from '../../encode/registry.js';
 import { AccountError } from '../account/connect.js';
 import { emptyState, type FormatState, type PulledRun, type PullState, readState, statePath, writeState } from './pull-state.js';
@@ -318,21 +319,7 @@ async function fetchRun(
 
 /** The run in a target format, with power (whatever Smashrun keeps of the run, the file keeps). */
 function encode(activity: Activity, to: TargetFormat, summary: ReturnType<typeof summarize>): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  encoderFor(to).encode(activity, { includePower: true, summary }, (c) => {
-    // A chunk is valid only during the call: the encoder reuses its buffer.
-    chunks.push(c.slice());
-    total += c.length;
-  });
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return encodeToBytes((sink) => encoderFor(to).encode(activity, { includePower: true, summary }, sink));
 }
 
 /**

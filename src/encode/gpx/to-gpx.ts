@@ -13,7 +13,7 @@
  */
 import type { Activity } from '../../core/activity.js';
 import { ConvertError, ErrorCode } from '../../core/errors.js';
-import type { Encoder, EncodeOptions } from '../encoder.js';
+import { type Encoder, type EncodeOptions, encodeToBytes } from '../encoder.js';
 import { XmlWriter } from '../xml/xml-writer.js';
 
 /** GPX 1.1's namespace. */
@@ -97,20 +97,7 @@ export const gpxEncoder = new GpxEncoder();
  * ```
  */
 export function toGpx(activity: Activity, options: EncodeOptions = {}): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  gpxEncoder.encode(activity, options, (c) => {
-    chunks.push(c.slice());
-    total += c.length;
-  });
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return encodeToBytes((sink) => gpxEncoder.encode(activity, options, sink));
 }
 
 /**

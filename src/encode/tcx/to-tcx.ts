@@ -12,7 +12,7 @@
 import type { Activity } from '../../core/activity.js';
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
 import { tcxIntensity, tcxSport, tcxTrigger } from '../../tcx/vocabulary.js';
-import type { Encoder, EncodeOptions } from '../encoder.js';
+import { type Encoder, type EncodeOptions, encodeToBytes } from '../encoder.js';
 import { XmlWriter } from '../xml/xml-writer.js';
 import { type TcxLap, tcxLaps } from './tcx-laps.js';
 
@@ -68,20 +68,7 @@ export const tcxEncoder = new TcxEncoder();
  * @throws {ConvertError} `no-samples` for an activity without samples.
  */
 export function toTcx(activity: Activity, options: EncodeOptions = {}): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  writeTcx(activity, options, (c) => {
-    chunks.push(c.slice());
-    total += c.length;
-  });
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return encodeToBytes((sink) => writeTcx(activity, options, sink));
 }
 
 function writeTcx(a: Activity, options: EncodeOptions, sink: (chunk: Uint8Array) => void): void {
