@@ -45,7 +45,11 @@ describe('Activity JSON → TCX → Activity JSON (property)', () => {
         // Pauses inside a lap are a new Track and come back exactly. A pause at a lap's first sample has
         // no Track of its own to start: it is counted (pause-at-lap-start), and the reader finds it only
         // by the gap rule (a gap over 30 s with little distance covered), so here it may come back or not.
-        const lapStarts = new Set(a.laps.map((l) => l.endIndex + 1));
+        // The last lap ends at the last sample (TCX has no samples outside a lap), so a pause after the
+        // source's last lap end is inside it; a lap with no sample of its own is merged (below).
+        const ends = a.laps.map((l, k) => (k === a.laps.length - 1 ? a.length - 1 : l.endIndex));
+        const keptAt = ends.flatMap((e, k) => (k === 0 || e > Math.max(...ends.slice(0, k)) ? [k] : []));
+        const lapStarts = new Set(keptAt.slice(0, -1).map((k) => ends[k] + 1));
         const atLapStart = Array.from(a.pauses).filter((p) => lapStarts.has(p));
         const inside = Array.from(a.pauses).filter((p) => !lapStarts.has(p));
         const noted = warnings.find((w) => w.code === 'pause-at-lap-start')?.count ?? 0;
@@ -76,8 +80,6 @@ describe('Activity JSON → TCX → Activity JSON (property)', () => {
         // A lap ending where the lap before it ends (lap ends between two samples at one instant) has no
         // sample of its own: merged into the lap before (counted, empty-lap).
         // The last lap ends at the last sample (TCX has no samples outside a lap).
-        const ends = a.laps.map((l, k) => (k === a.laps.length - 1 ? a.length - 1 : l.endIndex));
-        const keptAt = ends.flatMap((e, k) => (k === 0 || e > Math.max(...ends.slice(0, k)) ? [k] : []));
         const kept = keptAt.map((k) => ({ ...a.laps[k], endIndex: ends[k] }));
         expect(warnings.find((w) => w.code === 'empty-lap')?.count ?? 0).toBe(a.laps.length - kept.length);
         const laps = kept.length > 0 ? kept : null;
