@@ -37,6 +37,7 @@ Usage:
   runjson pull [-o DIR] [--since DATE]             Download the account's runs as Activity JSON
   runjson whoami | logout                          The account signed in to; sign out
   runjson sandbox [--port N] [options]             A stand-in for Smashrun's API on this machine
+  runjson web [--port N] [options]                 The page: convert, see and send runs in a browser
   runjson help [COMMAND]                           This text, or a command's
 
 Options:
@@ -121,6 +122,20 @@ Options:
 ${CONVERTER_OPTIONS}
 
 Exit codes: 0 converted (or skipped as not running), 1 the file could not be converted, 2 usage error.`,
+
+  web: `Usage: runjson web [--port N] [--api-base URL --auth-base URL]
+
+Serves runjson's page on this machine (http://127.0.0.1:8417/ by default): drop the files from a watch,
+see each run as a picture with its pauses, laps and splits, download it as Activity JSON, TCX, GPX, FIT or
+SVG, and send it to Smashrun (you sign in in a pop-up; the token stays in that browser tab). The files are
+converted in the browser: nothing leaves the machine but the runs you send. Runs until Ctrl-C.
+
+Options:
+  --port N           TCP port (default 8417; 0: a free one, printed)
+  --host HOST        A loopback address: 127.0.0.1 (default), ::1 or localhost; nothing else is accepted
+  --api-base URL     Where the page sends runs (default https://api.smashrun.com/v1; a sandbox's for tests)
+  --auth-base URL    Where it signs in (default https://secure.smashrun.com)
+  --root DIR         Serve the page built in DIR (default: the one installed with runjson)`,
 
   sandbox: `Usage: runjson sandbox [--port N] [--data DIR] [--auto-approve] [--clients FILE] [options]
 

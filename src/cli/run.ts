@@ -16,6 +16,7 @@ import { watchCommand } from './watch-command.js';
 import type { CliIo } from './io.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { validateCommand } from './validate-command.js';
+import { webCommand } from './web-command.js';
 
 export type { CliIo, OutStream } from './io.js';
 
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   upload: uploadCommand,
   watch: watchCommand,
   pull: pullCommand,
+  web: webCommand,
 };
 
 /** Runs the command line `argv` (without `node` and the script); returns the exit code. */
