@@ -25,9 +25,10 @@ import { groups as decodeXml } from './groups/decode-xml.js';
 import { groups as upload } from './groups/upload.js';
 import { groups as encodeFit } from './groups/encode-fit.js';
 import { groups as encodeXml } from './groups/encode-xml.js';
+import { groups as page } from './groups/page.js';
 
 /** Every group module, in run order. Add new modules here. */
-const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch, decodeXml, upload, encodeXml, encodeFit];
+const FACTORIES: GroupFactory[] = [encodeJson, decodeFit, batch, decodeXml, upload, encodeXml, encodeFit, page];
 
 /** Rounds of a full run (see the note at the top). */
 const ROUNDS = 3;

@@ -120,6 +120,10 @@ class Page {
       return;
     }
     if (answer.kind !== 'overview') return;
+    if (answer.format === 'fit') {
+      const e = answer.engine;
+      $('engine').textContent = `FIT files here: field plans ${e.plans === 'compiled' ? 'compiled' : 'interpreted (this page allows no eval)'}, CRC in ${e.crc === 'wasm' ? 'WebAssembly' : 'JavaScript (this page allows no WebAssembly)'}.`;
+    }
     if (answer.runs.length === 0) {
       slot.replaceWith(failedCard(name, 'No run', 'the file holds no activity', true));
       return;

@@ -38,8 +38,14 @@ export interface RunOverview {
   warnings: Warning[];
 }
 
+/** Which paths the worker's FIT decoder ran: the page's policy refuses `eval` and WebAssembly. */
+export interface Engine {
+  plans: 'compiled' | 'interpreted' | 'unused';
+  crc: 'wasm' | 'js';
+}
+
 /** A worker's answer. */
 export type WorkerAnswer =
-  | { kind: 'overview'; id: number; format: string; runs: RunOverview[]; warnings: Warning[]; ms: number }
+  | { kind: 'overview'; id: number; format: string; runs: RunOverview[]; warnings: Warning[]; ms: number; engine: Engine }
   | { kind: 'export'; id: number; bytes: Uint8Array; warnings: Warning[]; ms: number }
   | { kind: 'error'; id: number; error: { name: string; code: string; message: string } };

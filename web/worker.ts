@@ -3,7 +3,9 @@
  * responsive while a folder converts. Under the page's Content-Security-Policy (no `eval`, no
  * WebAssembly) the FIT decoder runs its field plans through its interpreter and the CRC in JavaScript.
  */
-import { type ConvertOptions, type ConvertResult, convert, isConvertError, Report, splits, toSvg, type Warning } from '../src/browser.js';
+import { type ConvertOptions, type ConvertResult, convert, isConvertError, loadFitEncoder, Report, splits, toSvg, type Warning } from '../src/browser.js';
+import { planEngine } from '../src/decode/fit/plan-compiler.js';
+import { crcInWasm } from '../src/fit/crc.js';
 import type { PageConvertOptions, RunOverview, WorkerAnswer, WorkerRequest } from './protocol.js';
 
 interface WorkerScope {
@@ -23,11 +25,17 @@ async function answer(r: WorkerRequest): Promise<WorkerAnswer> {
   const t0 = performance.now();
   // Whole: a watch's file is a few megabytes at most, and one buffer converts faster than a stream.
   const result = await convert(await r.file.arrayBuffer(), convertOptions(r.options));
-  if (r.kind === 'overview') return { kind: 'overview', id: r.id, format: result.format, runs: result.activities.map((_, i) => overview(result, i)), warnings: result.warnings, ms: performance.now() - t0 };
+  if (r.kind === 'overview') {
+    const runs = result.activities.map((_, i) => overview(result, i));
+    const engine = { plans: planEngine(), crc: crcInWasm ? 'wasm' : 'js' } as const;
+    return { kind: 'overview', id: r.id, format: result.format, runs, warnings: result.warnings, ms: performance.now() - t0, engine };
+  }
   const run = result.activities[r.activity];
   if (run === undefined) throw new RangeError(`the file holds ${result.activities.length} runs, not run ${r.activity + 1}`);
   // What the format cannot hold is counted, as the command line adds it to the file's warnings.
   const report = new Report(false, result.format);
+  // The FIT encoder is a chunk of its own, loaded the first time a FIT file is asked for.
+  if (r.to === 'fit') await loadFitEncoder();
   const bytes = run.toBytes(r.to, { report });
   return { kind: 'export', id: r.id, bytes, warnings: report.warnings, ms: performance.now() - t0 };
 }

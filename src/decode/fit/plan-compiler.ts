@@ -63,6 +63,15 @@ export function setPlanCompilation(on: boolean): void {
   compiled.enabled = on;
 }
 
+/**
+ * How this thread runs FIT field plans: `compiled` (with `new Function`), `interpreted` (compiling was
+ * refused here: a Content-Security-Policy without 'unsafe-eval', or turned off), or `unused` (no FIT file
+ * decoded yet, so not known). For the page, which says which path it ran.
+ */
+export function planEngine(): 'compiled' | 'interpreted' | 'unused' {
+  return !compiled.enabled ? 'interpreted' : compiled.count > 0 ? 'compiled' : 'unused';
+}
+
 /** How many compiled plans the cache holds (for tests). */
 export function compiledPlans(): number {
   return compiled.count;
