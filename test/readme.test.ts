@@ -43,7 +43,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the package', () => {
   it('ships the built library, the schema and the docs, and no tests or sources', () => {
-    for (const f of ['dist/index.js', 'dist/browser.js', 'dist/index.d.ts', 'dist/batch/index.js', 'dist/cli/main.js', 'schema/activity-json.schema.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    for (const f of ['dist/index.js', 'dist/browser.js', 'dist/index.d.ts', 'dist/batch/index.js', 'dist/cli/main.js', 'dist/web/index.html', 'dist/web/main.js', 'dist/web/worker.js', 'schema/activity-json.schema.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
       expect(packed, f).toContain(f);
     }
     expect(packed.some((f) => f.startsWith('test/') || f.startsWith('src/') || f.endsWith('.map'))).toBe(false);

@@ -1,4 +1,5 @@
 /** `runjson web`: serves the page on a loopback port until Ctrl-C. */
+import { isLoopback } from '../sandbox/options.js';
 import { int, parse, UsageError } from './args.js';
 import { HELP } from './help.js';
 import type { CliIo } from './io.js';
@@ -22,6 +23,11 @@ export async function webCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`web: unexpected argument '${positionals[0]}' (see runjson web --help)`);
   const port = int(v.port as string | undefined, '--port', 0, 65535) ?? DEFAULT_WEB_PORT;
+  if (v.host !== undefined && !isLoopback(v.host as string)) throw new UsageError(`--host: '${v.host as string}' is not a loopback address: the page is served on 127.0.0.1, ::1 or localhost only`);
+  for (const name of ['api-base', 'auth-base'] as const) {
+    const base = v[name] as string | undefined;
+    if (base !== undefined && !(URL.canParse(base) && /^https?:$/.test(new URL(base).protocol))) throw new UsageError(`--${name}: '${base}' is not an http(s) URL`);
+  }
   let server;
   try {
     server = await startWebServer({
