@@ -51,6 +51,7 @@ class Page {
   #files = 0;
   #done = 0;
   #cardIds = 0;
+  #connecting: Promise<boolean> | null = null;
 
   constructor(config: PageConfig) {
     this.#connection = new Connection(config);
@@ -275,7 +276,15 @@ class Page {
     $('account').textContent = `Connected to ${this.#connection.config.apiBase === SMASHRUN.apiBase ? 'Smashrun' : this.#connection.config.apiBase}${user === undefined ? '' : ` as ${user}`}, for this tab.`;
   }
 
-  async #connect(): Promise<boolean> {
+  /** Signs in once, however many sends ask at the same time. */
+  #connect(): Promise<boolean> {
+    this.#connecting ??= this.#signIn().finally(() => {
+      this.#connecting = null;
+    });
+    return this.#connecting;
+  }
+
+  async #signIn(): Promise<boolean> {
     try {
       await this.#connection.connect();
       await this.#showAccount();
@@ -319,6 +328,8 @@ class Page {
       outcome = { status: 'failed', reason: e instanceof Error ? e.message : String(e) };
     }
     run.outcome = outcome;
+    // A token Smashrun no longer takes is forgotten (see Connection.send): the page says so.
+    if (outcome.status === 'failed' && !(await this.#connection.connected())) await this.#showAccount();
     showOutcome(outcome, run.card.querySelector('.send-status') as HTMLElement, run.card.querySelector('.send-one') as HTMLButtonElement);
   }
 }

@@ -170,7 +170,11 @@ export class Connection {
       return { status: known === undefined ? 'sent' : 'updated', activityId: answer.activityId, url: await this.runUrl(answer.activityId) };
     } catch (e) {
       if (e instanceof SmashrunRejected) return { status: 'rejected', validations: e.validations };
-      if (e instanceof AuthError) return { status: 'failed', reason: `${e.message} (connect to Smashrun again)` };
+      if (e instanceof AuthError) {
+        // Expired or revoked (implicit tokens cannot be refreshed): forgotten, so the next send signs in again.
+        sessionStorage.removeItem(TOKEN_KEY);
+        return { status: 'failed', reason: `${e.message} (send it again to sign in again)` };
+      }
       if (e instanceof NetworkError || e instanceof RetryExhausted || e instanceof SmashrunError) return { status: 'failed', reason: e.message };
       return { status: 'failed', reason: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
     }

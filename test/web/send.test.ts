@@ -127,6 +127,13 @@ describe.skipIf(skipWithoutChromium())('Send to Smashrun, from the page to the s
     expect(posts(from)).toBe(2);
     expect(h.sandbox.activities.length).toBe(before + 1);
     expect(h.sandbox.activities.some((a) => a.externalId === 'page-fast-1')).toBe(true);
+    // Disconnect revokes the token at Smashrun and forgets it.
+    const revokes = (): number => h.sandbox.requestLog.filter((e) => e.method === 'DELETE' && e.path === '/v1/auth/{token}' && e.status === 204).length;
+    const revoked = revokes();
+    await page.click('#disconnect');
+    await page.waitForFunction(() => /^Not connected/.test(document.getElementById('account')?.textContent ?? ''));
+    expect(revokes()).toBe(revoked + 1);
+    expect(await page.evaluate(() => Object.keys(sessionStorage))).not.toContain('runjson.smashrun.token');
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
