@@ -44,8 +44,12 @@ export interface Engine {
   crc: 'wasm' | 'js';
 }
 
-/** A worker's answer. */
+/**
+ * A worker's answer. `readMs`: reading the file's bytes (in Chromium a trip through the browser process,
+ * about half a millisecond whatever the size); `ms`: the conversion from those bytes (and the encoding
+ * of an export), the work `convertSync` and `toBytes` do in Node.
+ */
 export type WorkerAnswer =
-  | { kind: 'overview'; id: number; format: string; runs: RunOverview[]; warnings: Warning[]; ms: number; engine: Engine }
-  | { kind: 'export'; id: number; bytes: Uint8Array; warnings: Warning[]; ms: number }
+  | { kind: 'overview'; id: number; format: string; runs: RunOverview[]; warnings: Warning[]; readMs: number; ms: number; engine: Engine }
+  | { kind: 'export'; id: number; bytes: Uint8Array; warnings: Warning[]; readMs: number; ms: number }
   | { kind: 'error'; id: number; error: { name: string; code: string; message: string } };
