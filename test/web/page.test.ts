@@ -125,6 +125,30 @@ describe.skipIf(skipWithoutChromium())('the page in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('gives a file it cannot convert a card that says why, and goes on with the others', async () => {
+    const { page, errors } = await openPage(h);
+    const junk = join(h.dir, 'junk.fit');
+    writeFileSync(junk, Buffer.from('not a watch file at all, just text'));
+    const bad = [join(FIXTURES, 'tcx', 'malformed.tcx'), join(FIXTURES, 'fit', 'fitparse__MonitoringFile.fit'), join(FIXTURES, 'gpx', 'synthetic-ride.gpx'), junk];
+    await pick(page, [...bad, join(FIXTURES, 'fit', 'synthetic-run.fit')]);
+    const shown = await page.$$eval('#cards > li', (l) => l.map((li) => [li.className, (li as HTMLElement).dataset.file ?? '', li.textContent ?? '']));
+    for (const f of bad) {
+      // The error convert() gives in Node for the same file.
+      const code = await convert(new Uint8Array(readFileSync(f))).then(
+        () => 'converted',
+        (e: unknown) => (e as { code: string }).code,
+      );
+      expect(code, f).not.toBe('converted');
+      const card = shown.find(([, file]) => file === basename(f));
+      expect(card, f).toBeDefined();
+      expect(card?.[0], f).toBe(code === 'not-running' || code === 'not-an-activity' ? 'card skipped' : 'card failed');
+      expect(card?.[2], f).toContain(`${code}: `);
+    }
+    expect(shown.filter(([c]) => c === 'card').map(([, f]) => f)).toContain('synthetic-run.fit');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('switches to miles and remembers it', async () => {
     const { page } = await openPage(h);
     await pick(page, [join(FIXTURES, 'fit', 'synthetic-run.fit')]);
