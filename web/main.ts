@@ -24,13 +24,18 @@ interface Run {
   count: number;
   overview: RunOverview;
   card: HTMLLIElement;
-  pictures: { km: string; mi: string };
+  /** The picture shown, as a blob URL, and its unit (one at a time: the other is made on a switch). */
+  picture: { units: Units; url: string } | null;
   /** Why the plausibility checks hold it back, or null. */
   held: string | null;
   /** The runner confirmed a held run is a run. */
   confirmed: boolean;
+  /** A send in progress. */
+  sending: Promise<boolean> | null;
   /** What its last send came to. */
   outcome: SendOutcome | null;
+  /** What the last download said. */
+  exportNote: string;
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -43,6 +48,9 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
   return e;
 }
 
+/** Whether Smashrun has the run (a send that ended otherwise may be tried again). */
+const stored = (run: Run): boolean => run.outcome !== null && run.outcome.status !== 'failed' && run.outcome.status !== 'rejected';
+
 class Page {
   readonly #pool = new WorkerPool(new URL('./worker.js', import.meta.url));
   readonly #runs: Run[] = [];
@@ -50,8 +58,11 @@ class Page {
   #units: Units = localStorage.getItem(UNITS_KEY) === 'mi' ? 'mi' : 'km';
   #files = 0;
   #done = 0;
+  #failed = 0;
+  #unreadable = 0;
   #cardIds = 0;
   #connecting: Promise<boolean> | null = null;
+  #sendingAll = false;
 
   constructor(config: PageConfig) {
     this.#connection = new Connection(config);
@@ -71,16 +82,22 @@ class Page {
       this.#add(Array.from(folder.files ?? []).filter((f) => RUN_FILE.test(f.name)));
       folder.value = '';
     });
+    // A file dropped anywhere on the page is taken, never opened by the browser in place of the page.
     const drop = $('drop');
-    drop.addEventListener('dragover', (e) => {
+    document.addEventListener('dragover', (e) => {
       e.preventDefault();
       drop.classList.add('over');
     });
-    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-    drop.addEventListener('drop', (e) => {
+    document.addEventListener('dragleave', (e) => {
+      if (e.relatedTarget === null) drop.classList.remove('over');
+    });
+    document.addEventListener('drop', (e) => {
       e.preventDefault();
       drop.classList.remove('over');
-      void droppedFiles(e.dataTransfer).then((f) => this.#add(f));
+      void droppedFiles(e.dataTransfer).then(({ files: dropped, unreadable }) => {
+        this.#unreadable += unreadable;
+        this.#add(dropped);
+      });
     });
     $('connect').addEventListener('click', () => void this.#connect());
     $('disconnect').addEventListener('click', () => void this.#disconnect());
@@ -112,14 +129,16 @@ class Page {
       answer = await this.#pool.run({ kind: 'overview', file, name, options }).catch((e: unknown) => ({ kind: 'error' as const, id: 0, error: { name: 'Error', code: 'worker', message: e instanceof Error ? e.message : String(e) } }));
     }
     this.#done++;
-    this.#progress();
     if (answer.kind === 'error') {
+      this.#failed++;
+      this.#progress();
       const notRun = answer.error.code === 'not-running' || answer.error.code === 'not-an-activity';
       // The converter's hint names its option; on the page it is the box under Options.
       const message = answer.error.message.replace(/\(pass sports: 'all'[^)]*\)/, '(tick “Convert other sports too” to convert it anyway)');
       slot.replaceWith(failedCard(name, notRun ? 'Not a run' : 'Not converted', `${answer.error.code}: ${message}`, notRun));
       return;
     }
+    this.#progress();
     if (answer.kind !== 'overview') return;
     if (answer.format === 'fit') {
       const e = answer.engine;
@@ -138,21 +157,26 @@ class Page {
         count: answer.runs.length,
         overview,
         card: h('li', { class: 'card' }),
-        pictures: { km: svgUrl(overview.svg.km), mi: svgUrl(overview.svg.mi) },
+        picture: null,
         held: held === undefined ? null : `${held.code}: ${held.message}`,
         confirmed: false,
+        sending: null,
         outcome: null,
+        exportNote: '',
       };
       this.#runs.push(run);
       this.#render(run);
       return run.card;
     });
     slot.replaceWith(...cards);
-    this.#enableSendAll();
+    ($('send-all') as HTMLButtonElement).disabled = this.#sendingAll;
   }
 
   #progress(): void {
-    $('progress').textContent = this.#done === this.#files ? `${this.#files} file${this.#files === 1 ? '' : 's'} converted.` : `Converting: ${this.#done} of ${this.#files} files done…`;
+    const n = this.#files;
+    const unreadable = this.#unreadable > 0 ? ` ${this.#unreadable} dropped item${this.#unreadable === 1 ? '' : 's'} could not be read.` : '';
+    const failed = this.#failed > 0 ? ` (${this.#failed} not converted: see their cards)` : '';
+    $('progress').textContent = (this.#done === n ? `${n} file${n === 1 ? '' : 's'} read${failed}.` : `Converting: ${this.#done} of ${n} files done…`) + unreadable;
   }
 
   /** Fills a run's card (again, after a change of units). */
@@ -179,37 +203,37 @@ class Page {
       if (value !== null) dd.dataset.value = value;
       summary.append(h('div', {}, h('dt', {}, label), dd));
     }
+    if (run.picture?.units !== u) {
+      if (run.picture !== null) URL.revokeObjectURL(run.picture.url);
+      run.picture = { units: u, url: URL.createObjectURL(new Blob([o.svg[u]], { type: 'image/svg+xml' })) };
+    }
     const picture = h('img', {
       class: 'picture',
-      src: run.pictures[u],
+      src: run.picture.url,
       alt: `The run of ${when}: pace, heart rate and elevation against time; ${o.pauses} pause${o.pauses === 1 ? '' : 's'} and ${o.laps} lap${o.laps === 1 ? '' : 's'} marked.`,
       width: '800',
     });
+    // Every card has the same buttons: each is described by its card's title for a screen reader.
     const downloads = h('div', { class: 'actions', role: 'group', 'aria-label': 'Downloads' }, h('span', { class: 'muted' }, 'Download: '));
     for (const [to, label] of [['json', 'Activity JSON'], ['tcx', 'TCX'], ['gpx', 'GPX'], ['fit', 'FIT'], ['svg', 'Picture (SVG)']] as const) {
-      const b = h('button', { type: 'button', 'data-to': to }, label);
-      b.addEventListener('click', () => void this.#download(run, to, b));
+      const b = h('button', { type: 'button', 'data-to': to, 'aria-describedby': id }, label);
+      b.addEventListener('click', () => void this.#download(run, to));
       downloads.append(b);
     }
-    const exportNote = h('p', { class: 'export-note muted', role: 'status' });
-    const send = h('button', { type: 'button', class: 'send-one' }, 'Send to Smashrun');
-    const status = h('p', { class: 'send-status', role: 'status', 'aria-live': 'polite' });
+    const exportNote = h('p', { class: 'export-note muted', role: 'status' }, run.exportNote);
+    const send = h('button', { type: 'button', class: 'send-one', 'aria-describedby': id }, 'Send to Smashrun');
+    send.addEventListener('click', () => void this.#send(run));
     const sendBox = h('div', { class: 'send' }, send);
     if (run.held !== null) {
       const confirm = h('input', { type: 'checkbox', class: 'confirm' });
       confirm.checked = run.confirmed;
       confirm.addEventListener('change', () => {
         run.confirmed = confirm.checked;
-        send.disabled = !confirm.checked;
+        this.#showSend(run);
       });
-      send.disabled = !run.confirmed;
-      status.dataset.status = 'held';
-      status.textContent = `Held back: ${run.held}. Tick the box if it really was a run.`;
       sendBox.append(' ', h('label', {}, confirm, ' Send it anyway: this was a run'));
     }
-    if (run.outcome !== null) showOutcome(run.outcome, status, send);
-    send.addEventListener('click', () => void this.#send(run));
-    sendBox.append(status);
+    sendBox.append(h('p', { class: 'send-status', role: 'status', 'aria-live': 'polite' }));
     run.card.replaceChildren(
       h(
         'article',
@@ -226,6 +250,28 @@ class Page {
     );
     run.card.dataset.file = run.name;
     run.card.dataset.run = String(o.index);
+    this.#showSend(run);
+  }
+
+  /** The send button and status of a run's card, from the run's state. */
+  #showSend(run: Run): void {
+    const button = run.card.querySelector('.send-one') as HTMLButtonElement | null;
+    const status = run.card.querySelector('.send-status') as HTMLElement | null;
+    if (button === null || status === null) return;
+    button.disabled = run.sending !== null || stored(run) || (run.held !== null && !run.confirmed);
+    if (run.sending !== null) {
+      status.dataset.status = 'sending';
+      status.textContent = 'Sending…';
+    } else if (run.outcome !== null) {
+      status.dataset.status = run.outcome.status;
+      status.replaceChildren(...outcomeNodes(run.outcome));
+    } else if (run.held !== null) {
+      status.dataset.status = 'held';
+      status.textContent = `Held back: ${run.held}. Tick the box if it really was a run.`;
+    } else {
+      delete status.dataset.status;
+      status.textContent = '';
+    }
   }
 
   #setUnits(units: Units): void {
@@ -242,9 +288,7 @@ class Page {
     return a;
   }
 
-  async #download(run: Run, to: TargetFormat, button: HTMLButtonElement): Promise<void> {
-    const note = run.card.querySelector('.export-note') as HTMLElement;
-    button.disabled = true;
+  async #download(run: Run, to: TargetFormat): Promise<void> {
     try {
       const { bytes, warnings } = await this.#export(run, to);
       const name = downloadName(run.name.split('/').pop() ?? run.name, run.overview.index, run.count, to);
@@ -256,20 +300,26 @@ class Page {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       const left = warnings.map((w) => `${w.count} × ${w.code}: ${w.message}`).join('; ');
-      note.textContent = `${name}: ${bytes.length} bytes${left === '' ? '' : `. Not carried by ${to.toUpperCase()}: ${left}`}`;
+      run.exportNote = `${name}: ${bytes.length} bytes${left === '' ? '' : `. Not carried by ${to.toUpperCase()}: ${left}`}`;
     } catch (e) {
-      note.textContent = `${to.toUpperCase()} not written: ${e instanceof Error ? e.message : String(e)}`;
-    } finally {
-      button.disabled = false;
+      run.exportNote = `${to.toUpperCase()} not written: ${e instanceof Error ? e.message : String(e)}`;
     }
+    // The card may have been drawn again meanwhile (a change of units): its note is found now.
+    const note = run.card.querySelector('.export-note');
+    if (note !== null) note.textContent = run.exportNote;
   }
 
   async #showAccount(): Promise<void> {
     const connected = await this.#connection.connected();
-    $('connect').hidden = connected;
-    $('disconnect').hidden = !connected;
+    const connect = $('connect');
+    const disconnect = $('disconnect');
+    // The button that had the focus is hidden: the focus goes to the one shown in its place.
+    const focused = document.activeElement === connect || document.activeElement === disconnect;
+    connect.hidden = connected;
+    disconnect.hidden = !connected;
+    if (focused) (connected ? disconnect : connect).focus();
     if (!connected) {
-      $('account').textContent = 'Not connected: sending a run asks you to sign in to Smashrun first.';
+      if (!/^Not connected:/.test($('account').textContent ?? '')) $('account').textContent = 'Not connected: sending a run asks you to sign in to Smashrun first.';
       return;
     }
     const user = await this.#connection.userName().catch(() => undefined);
@@ -291,54 +341,69 @@ class Page {
       return true;
     } catch (e) {
       $('account').textContent = `Not connected: ${e instanceof Error ? e.message : String(e)}`;
+      await this.#showAccount();
       return false;
     }
   }
 
   async #disconnect(): Promise<void> {
-    await this.#connection.disconnect().catch(() => undefined);
+    try {
+      await this.#connection.disconnect();
+      $('account').textContent = 'Not connected: signed out, the token revoked.';
+    } catch (e) {
+      $('account').textContent = `Not connected: signed out here, but Smashrun could not be told to revoke the token (${e instanceof Error ? e.message : String(e)}).`;
+    }
     await this.#showAccount();
   }
 
-  #enableSendAll(): void {
-    ($('send-all') as HTMLButtonElement).disabled = this.#runs.length === 0;
-  }
-
   async #sendAll(): Promise<void> {
-    if (!(await this.#connection.connected()) && !(await this.#connect())) return;
-    // One at a time from here: the client's limiter paces the requests, and Smashrun's servers are small.
-    for (const run of this.#runs) {
-      const done = run.outcome !== null && run.outcome.status !== 'failed';
-      if ((run.held === null || run.confirmed) && !done) await this.#send(run);
+    if (this.#sendingAll) return;
+    this.#sendingAll = true;
+    const button = $('send-all') as HTMLButtonElement;
+    button.disabled = true;
+    try {
+      // One at a time: the client's limiter paces the requests, and Smashrun's servers are small. A run
+      // held back and not confirmed, or already on Smashrun, is passed over; a send under way is waited for.
+      for (const run of this.#runs) {
+        if (run.sending !== null) await run.sending;
+        if (stored(run) || (run.held !== null && !run.confirmed)) continue;
+        // Not connected any more (a token Smashrun no longer takes): the rest waits for a new sign-in.
+        if (!(await this.#send(run))) break;
+      }
+    } finally {
+      this.#sendingAll = false;
+      button.disabled = false;
     }
   }
 
-  async #send(run: Run): Promise<void> {
-    const status = run.card.querySelector('.send-status') as HTMLElement;
-    const button = run.card.querySelector('.send-one') as HTMLButtonElement;
-    if (!(await this.#connection.connected()) && !(await this.#connect())) return;
-    button.disabled = true;
-    status.dataset.status = 'sending';
-    status.textContent = 'Sending…';
-    let outcome: SendOutcome;
+  /** Sends one run (once: a second ask while it is sending waits for the first). False when the page is not connected to Smashrun. */
+  #send(run: Run): Promise<boolean> {
+    run.sending ??= this.#sendOnce(run).finally(() => {
+      run.sending = null;
+      this.#showSend(run);
+    });
+    this.#showSend(run);
+    return run.sending;
+  }
+
+  async #sendOnce(run: Run): Promise<boolean> {
+    if (!(await this.#connection.connected()) && !(await this.#connect())) {
+      run.outcome = { status: 'failed', reason: 'not connected to Smashrun (see above), so nothing was sent' };
+      return false;
+    }
     try {
       const { bytes } = await this.#export(run, 'json');
-      outcome = await this.#connection.send(bytes);
+      run.outcome = await this.#connection.send(bytes);
     } catch (e) {
-      outcome = { status: 'failed', reason: e instanceof Error ? e.message : String(e) };
+      run.outcome = { status: 'failed', reason: e instanceof Error ? e.message : String(e) };
     }
-    run.outcome = outcome;
     // A token Smashrun no longer takes is forgotten (see Connection.send): the page says so.
-    if (outcome.status === 'failed' && !(await this.#connection.connected())) await this.#showAccount();
-    showOutcome(outcome, run.card.querySelector('.send-status') as HTMLElement, run.card.querySelector('.send-one') as HTMLButtonElement);
+    if (run.outcome.status === 'failed' && !(await this.#connection.connected())) {
+      await this.#showAccount();
+      return false;
+    }
+    return true;
   }
-}
-
-/** A send's outcome on its card; the button stays off once Smashrun has the run. */
-function showOutcome(outcome: SendOutcome, status: HTMLElement, button: HTMLButtonElement): void {
-  status.dataset.status = outcome.status;
-  status.replaceChildren(...outcomeNodes(outcome));
-  button.disabled = outcome.status !== 'failed' && outcome.status !== 'rejected';
 }
 
 /** What a send came to, for the card. */
@@ -369,9 +434,6 @@ function failedCard(name: string, heading: string, message: string, skipped: boo
   return h('li', { class: `card ${skipped ? 'skipped' : 'failed'}`, 'data-file': name }, h('h3', {}, `${heading}: ${name}`), h('p', { class: 'error' }, message));
 }
 
-function svgUrl(svg: string): string {
-  return URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
-}
 
 function splitsTable(splits: Split[], units: Units): HTMLElement {
   const table = h(
@@ -396,27 +458,32 @@ function warningsList(warnings: Warning[]): HTMLElement {
   return h('details', { class: 'warnings', open: '' }, h('summary', {}, `Warnings (${warnings.length}): values left out or corrected`), list);
 }
 
-/** The files of a drop, folders searched for run files. */
-async function droppedFiles(data: DataTransfer | null): Promise<File[]> {
-  if (data === null) return [];
+/** The files of a drop, folders searched for run files; what could not be read is counted, not fatal. */
+async function droppedFiles(data: DataTransfer | null): Promise<{ files: File[]; unreadable: number }> {
+  if (data === null) return { files: [], unreadable: 0 };
   const entries = Array.from(data.items, (i) => i.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
-  if (entries.length === 0) return Array.from(data.files);
-  const out: File[] = [];
+  if (entries.length === 0) return { files: Array.from(data.files), unreadable: 0 };
+  const files: File[] = [];
+  let unreadable = 0;
   const walk = async (e: FileSystemEntry, top: boolean): Promise<void> => {
-    if (e.isFile) {
-      const f = await new Promise<File>((resolve, reject) => (e as FileSystemFileEntry).file(resolve, reject));
-      if (top || RUN_FILE.test(f.name)) out.push(f);
-      return;
-    }
-    const reader = (e as FileSystemDirectoryEntry).createReader();
-    for (;;) {
-      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
-      if (batch.length === 0) break;
-      for (const child of batch) await walk(child, false);
+    try {
+      if (e.isFile) {
+        const f = await new Promise<File>((resolve, reject) => (e as FileSystemFileEntry).file(resolve, reject));
+        if (top || RUN_FILE.test(f.name)) files.push(f);
+        return;
+      }
+      const reader = (e as FileSystemDirectoryEntry).createReader();
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+        if (batch.length === 0) break;
+        for (const child of batch) await walk(child, false);
+      }
+    } catch {
+      unreadable++;
     }
   };
   for (const e of entries) await walk(e, true);
-  return out;
+  return { files, unreadable };
 }
 
 /** The API base the page sends to: `runjson web` serves it in config.json (a sandbox); Smashrun otherwise. */

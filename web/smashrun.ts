@@ -55,11 +55,18 @@ export class SessionTokenStore implements TokenStore {
  * answer to the page that opened it and closes. True when it did (the page then shows nothing else).
  */
 export function handOverRedirect(): boolean {
+  if (!/^#(.*&)?(access_token|error)=/.test(location.hash)) return false;
+  const url = location.href;
+  // The token leaves the address at once: not in the history, not in a bookmark.
+  history.replaceState(null, '', location.pathname + location.search);
   const opener = window.opener as Window | null;
-  const hash = location.hash;
-  if (opener === null || !/[#&](access_token|error)=/.test(hash)) return false;
-  opener.postMessage({ type: MESSAGE, url: location.href }, location.origin);
-  window.close();
+  if (opener !== null) {
+    opener.postMessage({ type: MESSAGE, url }, location.origin);
+    window.close();
+  } else {
+    document.title = 'runjson — sign-in finished';
+    document.body.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'Smashrun answered, but the page that asked for the sign-in is gone. Close this window and connect again from runjson’s page.' }));
+  }
   return true;
 }
 
@@ -85,7 +92,7 @@ interface SentEntry {
 export class Connection {
   readonly config: PageConfig;
   readonly client: SmashrunClient;
-  #userName: string | undefined;
+  #user: Promise<{ id: string; userName: string | undefined } | null> | undefined;
 
   constructor(config: PageConfig) {
     this.config = config;
@@ -102,6 +109,7 @@ export class Connection {
    * denied, closed the popup, or the popup was blocked).
    */
   connect(): Promise<void> {
+    this.#user = undefined;
     const redirectUri = location.origin + location.pathname;
     const { url, state } = this.client.authorizeUrl({ redirectUri, responseType: 'token' });
     sessionStorage.setItem(STATE_KEY, state);
@@ -114,6 +122,7 @@ export class Connection {
       const onMessage = (e: MessageEvent<unknown>): void => {
         const data = e.data as { type?: unknown; url?: unknown } | null;
         if (e.origin !== location.origin || data === null || typeof data !== 'object' || data.type !== MESSAGE || typeof data.url !== 'string') return;
+        clearInterval(closed);
         const expected = sessionStorage.getItem(STATE_KEY) ?? '';
         sessionStorage.removeItem(STATE_KEY);
         this.client.completeAuthorization(data.url, expected).then(
@@ -131,14 +140,20 @@ export class Connection {
     });
   }
 
-  /** The account's user name (for the links to runs on Smashrun), once asked. */
+  /** The account signed in to (userinfo), once asked per sign-in; null when Smashrun could not be asked. */
+  async #account(): Promise<{ id: string; userName: string | undefined } | null> {
+    this.#user ??= this.client.userInfo().then(
+      (info) => ({ id: info.id, userName: typeof info.userName === 'string' && info.userName !== '' ? info.userName : undefined }),
+      () => null,
+    );
+    const a = await this.#user;
+    if (a === null) this.#user = undefined; // asked again next time
+    return a;
+  }
+
+  /** The account's user name (for the links to runs on Smashrun). */
   async userName(): Promise<string | undefined> {
-    if (this.#userName === undefined) {
-      const info = await this.client.userInfo();
-      const name = (info as { userName?: unknown }).userName;
-      this.#userName = typeof name === 'string' ? name : '';
-    }
-    return this.#userName === '' ? undefined : this.#userName;
+    return (await this.#account())?.userName;
   }
 
   /** Revokes the token and forgets it. */
@@ -147,6 +162,7 @@ export class Connection {
       await this.client.revoke();
     } finally {
       sessionStorage.removeItem(TOKEN_KEY);
+      this.#user = undefined;
     }
   }
 
@@ -158,14 +174,17 @@ export class Connection {
   async send(bytes: Uint8Array): Promise<SendOutcome> {
     const externalId = externalIdOf(bytes);
     const sha256 = await sha256Hex(bytes);
-    const sent = this.#sent();
-    const known = externalId === null ? undefined : sent[externalId];
+    // This browser's record is per account: another account signed in here has not been sent anything.
+    const key = await this.#sentKey();
+    const known = key === null || externalId === null ? undefined : readSent(key)[externalId];
     if (known !== undefined && known.sha256 === sha256) return { status: 'already-sent', activityId: known.activityId, url: await this.runUrl(known.activityId) };
     try {
       const answer = await this.client.uploadJson(bytes);
-      if (externalId !== null) {
+      if (key !== null && externalId !== null) {
+        // Read again just before writing: other sends may have written meanwhile.
+        const sent = readSent(key);
         sent[externalId] = { activityId: answer.activityId, sha256 };
-        localStorage.setItem(this.#sentKey(), JSON.stringify(sent));
+        localStorage.setItem(key, JSON.stringify(sent));
       }
       return { status: known === undefined ? 'sent' : 'updated', activityId: answer.activityId, url: await this.runUrl(answer.activityId) };
     } catch (e) {
@@ -173,6 +192,7 @@ export class Connection {
       if (e instanceof AuthError) {
         // Expired or revoked (implicit tokens cannot be refreshed): forgotten, so the next send signs in again.
         sessionStorage.removeItem(TOKEN_KEY);
+        this.#user = undefined;
         return { status: 'failed', reason: `${e.message} (send it again to sign in again)` };
       }
       if (e instanceof NetworkError || e instanceof RetryExhausted || e instanceof SmashrunError) return { status: 'failed', reason: e.message };
@@ -190,17 +210,20 @@ export class Connection {
     return `${this.config.apiBase}/my/activities/${id}`;
   }
 
-  #sentKey(): string {
-    return `runjson.sent:${this.config.apiBase}`;
+  /** Where this browser's record of the account's sends is kept; null when the account is not known. */
+  async #sentKey(): Promise<string | null> {
+    const account = await this.#account();
+    return account === null ? null : `runjson.sent:${this.config.apiBase}:${account.id}`;
   }
+}
 
-  #sent(): Record<string, SentEntry> {
-    try {
-      const v = JSON.parse(localStorage.getItem(this.#sentKey()) ?? '{}') as unknown;
-      return v !== null && typeof v === 'object' ? (v as Record<string, SentEntry>) : {};
-    } catch {
-      return {};
-    }
+/** externalId → what was sent, from `localStorage`. */
+function readSent(key: string): Record<string, SentEntry> {
+  try {
+    const v = JSON.parse(localStorage.getItem(key) ?? '{}') as unknown;
+    return v !== null && typeof v === 'object' ? (v as Record<string, SentEntry>) : {};
+  } catch {
+    return {};
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,10 +28,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The status of GET `path` sent as it is. */
-function rawStatus(port: number, path: string): Promise<number> {
+/** The status of GET `path` sent as it is (with another Host header when given). */
+function rawStatus(port: number, path: string, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const r = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+    const r = request({ host: '127.0.0.1', port, path, method: 'GET', ...(host === undefined ? {} : { headers: { host } }) }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -50,7 +50,11 @@ describe('the page server', () => {
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("connect-src 'self' blob: http://127.0.0.1:9;");
     expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|wasm-unsafe-eval/);
-    expect(await r.text()).toContain('<script type="module" src="main.js"></script>');
+    const html = await r.text();
+    expect(html).toContain('<script type="module" src="main.js"></script>');
+    // The page's own <meta> policy (for static hosting) is left out: the header, with this API's origin, rules.
+    expect(readFileSync(join(page, 'index.html'), 'utf8')).toContain('http-equiv="Content-Security-Policy"');
+    expect(html).not.toContain('http-equiv="Content-Security-Policy"');
     const js = await fetch(new URL('worker.js', server.url));
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('content-security-policy')).toBe(csp);
@@ -62,6 +66,10 @@ describe('the page server', () => {
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/missing.js', '/chunks']) {
       expect(await rawStatus(server.port, path), path).toBe(404);
     }
+    expect(await rawStatus(server.port, '/%E0%A4%A')).toBe(400);
+    // A name that is not this server's (DNS rebinding): refused; its own names are served.
+    expect(await rawStatus(server.port, '/', `evil.example:${server.port}`)).toBe(421);
+    for (const name of ['127.0.0.1', 'localhost']) expect(await rawStatus(server.port, '/', `${name}:${server.port}`)).toBe(200);
     expect((await fetch(server.url, { method: 'POST', body: 'x' })).status).toBe(405);
     const head = await fetch(server.url, { method: 'HEAD' });
     expect(head.status).toBe(200);

@@ -4,13 +4,15 @@
  * `eval` and WebAssembly), a `.gz` converts, miles are remembered, the downloads are the bytes runjson
  * writes in Node, the page reaches nothing but its own origin, and it is usable by keyboard.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert, type ConvertResult, toSvg } from '../../src/index.js';
+import { startWebServer } from '../../src/cli/web/server.js';
 import { skipWithoutChromium } from '../helpers/chromium.js';
+import { makeActivity } from '../helpers/make-activity.js';
 import { downloaded, openHarness, openPage, type PageHarness, pick, ROOT } from './harness.js';
 
 const FIXTURES = join(ROOT, 'fixtures');
@@ -147,6 +149,50 @@ describe.skipIf(skipWithoutChromium())('the page in Chromium', () => {
     expect(shown.filter(([c]) => c === 'card').map(([, f]) => f)).toContain('synthetic-run.fit');
     expect(errors).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it('shows each run of a file that holds several, and names its downloads apart', async () => {
+    const { page } = await openPage(h);
+    const dir = join(h.dir, 'multi-downloads');
+    mkdirSync(dir, { recursive: true });
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    const file = join(h.dir, 'two-runs.json');
+    writeFileSync(file, JSON.stringify([makeActivity({ seed: 3, samples: 300 }), makeActivity({ seed: 4, samples: 200 })]));
+    const result = await convert(new Uint8Array(readFileSync(file)));
+    expect(result.activities).toHaveLength(2);
+    await pick(page, [file]);
+    const titles = await page.$$eval('#cards > li.card h3', (l) => l.map((e) => e.textContent));
+    expect(titles.map((t) => t?.replace(/^.* — /, ''))).toEqual(['two-runs.json (run 1 of 2)', 'two-runs.json (run 2 of 2)']);
+    const seen = await cards(page);
+    expect(seen.map((c) => Number(c.values.duration))).toEqual(result.activities.map((a) => a.summary.duration));
+    await page.click('#cards > li.card:nth-child(2) button[data-to="json"]');
+    const second = await downloaded(dir, 'two-runs-2.json');
+    expect(new Uint8Array(readFileSync(second))).toEqual(result.activities[1].toBytes('json'));
+    await page.close();
+  }, 60_000);
+
+  it('says so on the card when the conversion worker cannot run, and waits for nothing', async () => {
+    // The page without its worker script: each worker fails to start, and the pool gives up.
+    const broken = join(h.dir, 'broken-page');
+    cpSync(join(h.dir, 'page'), broken, { recursive: true });
+    rmSync(join(broken, 'worker.js'));
+    const server = await startWebServer({ root: broken });
+    const page = await h.browser.newPage();
+    try {
+      await page.goto(server.url, { waitUntil: 'load' });
+      await pick(page, [join(FIXTURES, 'fit', 'synthetic-run.fit'), join(FIXTURES, 'gpx', 'togeojson__run.gpx')]);
+      const shown = await page.$$eval('#cards > li', (l) => l.map((li) => [li.className, li.textContent ?? '']));
+      expect(shown).toHaveLength(2);
+      for (const [cls, text] of shown) {
+        expect(cls).toBe('card failed');
+        expect(text).toMatch(/worker: the conversion worker failed/);
+      }
+      expect(await page.$eval('#progress', (e) => e.textContent)).toBe('2 files read (2 not converted: see their cards).');
+    } finally {
+      await page.close();
+      await server.close();
+    }
   }, 60_000);
 
   it('switches to miles and remembers it', async () => {

@@ -38,11 +38,15 @@ async function settled(page: Page, statuses: string[], n: number): Promise<void>
   );
 }
 
-/** Allows access on the sandbox's sign-in page opened by `page` in a pop-up; resolves once it has closed. */
-async function signInPopup(browser: Browser, page: Page): Promise<void> {
+/** Allows access on the sandbox's sign-in page opened by `page` in a pop-up (as `user` when given); resolves once it has closed. */
+async function signInPopup(browser: Browser, page: Page, user?: string): Promise<void> {
   const target = await browser.waitForTarget((t) => t.opener() === page.target(), { timeout: 10_000 });
   const popup = (await target.page()) as Page;
   await popup.waitForSelector('button[value="allow"]');
+  if (user !== undefined) {
+    await popup.$eval('input[name="user"]', (e) => ((e as HTMLInputElement).value = ''));
+    await popup.type('input[name="user"]', user);
+  }
   const closed = new Promise<void>((resolve) => popup.once('close', () => resolve()));
   await popup.click('button[value="allow"]');
   await closed;
@@ -69,6 +73,11 @@ describe.skipIf(skipWithoutChromium())('Send to Smashrun, from the page to the s
     expect(await page.$eval('#account', (e) => e.textContent)).toMatch(/^Connected to http:\/\/127\.0\.0\.1:\d+\/v1 as /);
     expect(await page.evaluate(() => Object.keys(sessionStorage))).toContain('runjson.smashrun.token');
     expect(await page.evaluate(() => location.hash)).toBe('');
+    // The token is in the tab's storage and nowhere on the page.
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('runjson.smashrun.token') ?? '{}') as { accessToken?: string }).accessToken);
+    expect(token).toMatch(/^.{16,}$/);
+    expect(await page.content()).not.toContain(token);
+    expect(page.url()).not.toContain(token);
     await page.click('#send-all');
     await settled(page, ['sent'], RUNS.length);
     const sent = await statuses(page);
@@ -81,6 +90,28 @@ describe.skipIf(skipWithoutChromium())('Send to Smashrun, from the page to the s
     const links = await page.$$eval('.send-status a', (l) => l.map((a) => (a as HTMLAnchorElement).href));
     expect(links.sort()).toEqual(stored.map((a) => `${h.sandbox.apiBase}/my/activities/${a.id}`).sort());
 
+    // Another account signed in here has been sent nothing: its runs go to it.
+    await page.click('#disconnect');
+    await page.waitForFunction(() => /^Not connected/.test(document.getElementById('account')?.textContent ?? ''));
+    await page.reload({ waitUntil: 'load' });
+    await pick(page, RUNS);
+    const second = signInPopup(h.browser, page, 'second-runner');
+    await page.click('#connect');
+    await second;
+    await page.waitForFunction(() => /as second-runner/.test(document.getElementById('account')?.textContent ?? ''));
+    // Send every run twice at once, with one card's own Send clicked too: each run still goes once.
+    await page.evaluate(() => {
+      const all = document.getElementById('send-all') as HTMLButtonElement;
+      (document.querySelector('#cards .send-one') as HTMLButtonElement).click();
+      all.click();
+      all.click();
+    });
+    await settled(page, ['sent'], RUNS.length);
+    await page.waitForFunction(() => !(document.getElementById('send-all') as HTMLButtonElement).disabled);
+    expect(posts(from)).toBe(2 * RUNS.length);
+    expect(h.sandbox.activities.filter((a) => a.userName === 'second-runner')).toHaveLength(RUNS.length);
+    expect(h.sandbox.activities).toHaveLength(2 * RUNS.length);
+
     // Send every run again: nothing is sent.
     await page.click('#send-all');
     expect(await page.$$eval('.send-one', (b) => b.every((x) => (x as HTMLButtonElement).disabled))).toBe(true);
@@ -89,8 +120,8 @@ describe.skipIf(skipWithoutChromium())('Send to Smashrun, from the page to the s
     await pick(page, RUNS);
     await page.click('#send-all');
     await settled(page, ['already-sent'], RUNS.length);
-    expect(posts(from)).toBe(RUNS.length);
-    expect(h.sandbox.activities.length).toBe(RUNS.length);
+    expect(posts(from)).toBe(2 * RUNS.length);
+    expect(h.sandbox.activities.length).toBe(2 * RUNS.length);
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

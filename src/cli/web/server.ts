@@ -87,8 +87,9 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   }
   const csp = contentSecurityPolicy(apiBase);
   const config = JSON.stringify({ apiBase: apiBase.replace(/\/+$/, ''), authBase: authBase.replace(/\/+$/, '') });
+  let hosts: ReadonlySet<string> = new Set();
   const server = createServer((req, res) => {
-    void serve(req, res, root, csp, config).catch(() => {
+    void serve(req, res, root, csp, config, hosts).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
@@ -101,10 +102,11 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   });
   const port = (server.address() as AddressInfo).port;
   const shown = host.includes(':') ? `[${host}]` : host;
+  hosts = new Set([shown, 'localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${port}`.toLowerCase()));
   return { url: `http://${shown}:${port}/`, port, csp, close: () => closeServer(server) };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, root: string, csp: string, config: string): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, root: string, csp: string, config: string, hosts: ReadonlySet<string>): Promise<void> {
   const headers = {
     'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
@@ -115,7 +117,18 @@ async function serve(req: IncomingMessage, res: ServerResponse, root: string, cs
     res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
     return;
   }
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  // Only this server's own names: a page on another site that rebinds its name to 127.0.0.1 is refused.
+  if (!hosts.has((req.headers.host ?? '').toLowerCase())) {
+    res.writeHead(421, { ...headers, 'content-type': TYPES['.txt'] }).end('misdirected request\n');
+    return;
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    res.writeHead(400, { ...headers, 'content-type': TYPES['.txt'] }).end('bad path\n');
+    return;
+  }
   let body: Buffer | string;
   let type: string;
   if (path === '/config.json') {
@@ -130,6 +143,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, root: string, cs
     }
     body = await readFile(file);
     type = TYPES[extname(file)] ?? 'application/octet-stream';
+    // The page's own <meta> policy is for static hosting; here the header says it all (with this API's
+    // origin, which the <meta> may not list: the two would both apply).
+    if (file.endsWith('.html')) body = body.toString('utf8').replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '');
   }
   res.writeHead(200, { ...headers, 'content-type': type, 'content-length': String(Buffer.byteLength(body)) });
   res.end(req.method === 'HEAD' ? undefined : body);
