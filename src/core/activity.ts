@@ -45,6 +45,8 @@ export interface SourceLap {
   intensity: Intensity;
   /** When the source says the lap started (ms since the epoch), NaN when it does not. */
   startTime: number;
+  /** The energy the source gives for the lap (kcal), NaN when it gives none: carried to TCX and FIT. */
+  calories: number;
 }
 
 /**

@@ -85,10 +85,11 @@ export class ActivityBuilder {
    * Ends a lap at the last appended sample (or at `endIndex`).
    *
    * @param startTime - when the source says the lap started (ms since the epoch); NaN when it does not.
+   * @param calories - the source's energy for the lap (kcal); NaN when it gives none.
    */
-  lap(trigger: LapTrigger, intensity: Intensity, endIndex = this.length - 1, startTime = NaN): void {
+  lap(trigger: LapTrigger, intensity: Intensity, endIndex = this.length - 1, startTime = NaN, calories = NaN): void {
     if (endIndex < 0) return;
-    this.sourceLaps.push({ endIndex, trigger, intensity, startTime });
+    this.sourceLaps.push({ endIndex, trigger, intensity, startTime, calories });
   }
 
   /** Laps recorded so far. */

@@ -78,9 +78,9 @@ describe('laps (spec §5)', () => {
     const r = new Report();
     const laps = lapsFromSource(
       [
-        { endIndex: 2, trigger: 'distance', intensity: 'active', startTime: NaN },
-        { endIndex: 4, trigger: 'manual', intensity: 'active', startTime: NaN },
-        { endIndex: 5, trigger: 'manual', intensity: 'active', startTime: NaN },
+        { endIndex: 2, trigger: 'distance', intensity: 'active', startTime: NaN, calories: NaN },
+        { endIndex: 4, trigger: 'manual', intensity: 'active', startTime: NaN, calories: NaN },
+        { endIndex: 5, trigger: 'manual', intensity: 'active', startTime: NaN, calories: NaN },
       ],
       duration,
       distance,
@@ -105,10 +105,10 @@ describe('laps (spec §5)', () => {
     const intensity: Intensity = 'active';
     const laps = lapsFromSource(
       [
-        { endIndex: 2, trigger: 'manual', intensity, startTime: NaN },
-        { endIndex: 2, trigger: 'manual', intensity, startTime: NaN }, // same end sample
-        { endIndex: 3, trigger: 'manual', intensity, startTime: NaN }, // ends inside the pause: no duration of its own
-        { endIndex: 6, trigger: 'manual', intensity, startTime: NaN },
+        { endIndex: 2, trigger: 'manual', intensity, startTime: NaN, calories: NaN },
+        { endIndex: 2, trigger: 'manual', intensity, startTime: NaN, calories: NaN }, // same end sample
+        { endIndex: 3, trigger: 'manual', intensity, startTime: NaN, calories: NaN }, // ends inside the pause: no duration of its own
+        { endIndex: 6, trigger: 'manual', intensity, startTime: NaN, calories: NaN },
       ],
       duration,
       distance,

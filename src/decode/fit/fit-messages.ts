@@ -59,6 +59,8 @@ export interface FitLap {
   intensity: number;
   sport: number;
   subSport: number;
+  /** kcal, NaN when absent. */
+  totalCalories: number;
 }
 
 /** A timer event: the timer stopped (`stop`) or started at `time` (epoch ms). */
@@ -219,6 +221,7 @@ export class FitMessages implements FitSink {
           intensity: v[L.intensity],
           sport: v[L.sport],
           subSport: v[L.subSport],
+          totalCalories: v[L.totalCalories],
         });
         return;
       case Mesg.Session:

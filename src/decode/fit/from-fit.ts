@@ -219,7 +219,7 @@ function build(
       empty++;
       continue;
     }
-    b.lap(lapTriggerOfFit(lap.trigger), intensityOfFit(lap.intensity), end, lap.startTime);
+    b.lap(lapTriggerOfFit(lap.trigger), intensityOfFit(lap.intensity), end, lap.startTime, lap.totalCalories);
   }
   if (empty > 0) report.warn('empty-lap', 'laps with no sample of their own were merged into the previous lap', empty);
 

@@ -81,7 +81,7 @@ export const SportSlots = define('sport', ['timestamp', 'sport', 'subSport']);
 export const SessionSlots = define('session', [
   'timestamp', 'startTime', 'sport', 'subSport', 'totalElapsedTime', 'totalTimerTime', 'totalDistance', 'avgHeartRate', 'maxHeartRate', 'numLaps',
 ]);
-export const LapSlots = define('lap', ['timestamp', 'startTime', 'lapTrigger', 'intensity', 'totalElapsedTime', 'sport', 'subSport']);
+export const LapSlots = define('lap', ['timestamp', 'startTime', 'lapTrigger', 'intensity', 'totalElapsedTime', 'sport', 'subSport', 'totalCalories']);
 /**
  * Series read from one record field each, as the profile scales it (`raw / scale − offset`): adding such a
  * series (stride length, vertical oscillation…) is one line here beside its line in `core/series.ts`. The

@@ -84,7 +84,7 @@ export function lapsFromJson(raw: unknown, duration: Float64Array, series: Colum
         continue;
       }
       durFrom = stop;
-      laps.push({ type, by: 'duration', end: dur, endIndex, trigger: LapTrigger.Unknown, intensity: INTENSITY_OF[type], startTime: NaN });
+      laps.push({ type, by: 'duration', end: dur, endIndex, trigger: LapTrigger.Unknown, intensity: INTENSITY_OF[type], startTime: NaN, calories: NaN });
       prevDur = dur;
     } else {
       if (distance === undefined) {
@@ -101,7 +101,7 @@ export function lapsFromJson(raw: unknown, duration: Float64Array, series: Colum
         continue;
       }
       distFrom = stop;
-      laps.push({ type, by: 'distance', end: dist, endIndex, trigger: LapTrigger.Distance, intensity: INTENSITY_OF[type], startTime: NaN });
+      laps.push({ type, by: 'distance', end: dist, endIndex, trigger: LapTrigger.Distance, intensity: INTENSITY_OF[type], startTime: NaN, calories: NaN });
       prevDist = dist;
     }
   }

@@ -47,6 +47,7 @@ const VERSION_MAJOR = 22;
 const VERSION_MINOR = 23;
 const COURSE = 24;
 const TOTAL_TIME = 25;
+const CALORIES = 26;
 
 const NAMES = [
   '',
@@ -75,11 +76,12 @@ const NAMES = [
   'VersionMinor',
   'Course',
   'TotalTimeSeconds',
+  'Calories',
 ] as const;
 
 const WANT_TEXT = textTable(NAMES, [
   'Id', 'Notes', 'Intensity', 'TriggerMethod', 'Time', 'LatitudeDegrees', 'LongitudeDegrees', 'AltitudeMeters',
-  'DistanceMeters', 'TotalTimeSeconds', 'Value', 'Cadence', 'RunCadence', 'Speed', 'Watts', 'Name', 'VersionMajor', 'VersionMinor',
+  'DistanceMeters', 'TotalTimeSeconds', 'Calories', 'Value', 'Cadence', 'RunCadence', 'Speed', 'Watts', 'Name', 'VersionMajor', 'VersionMinor',
 ]);
 
 /** Streams a TCX document into activities. */
@@ -108,6 +110,7 @@ export class TcxHandler implements XmlHandler {
   private lapFirst = 0;
   private lapStart = NaN;
   private lapTotal = NaN;
+  private lapCalories = NaN;
   private tracksInLap = 0;
   private markers = false;
   private lapTrigger: LapTrigger = LapTrigger.Unknown;
@@ -147,6 +150,7 @@ export class TcxHandler implements XmlHandler {
         this.lapTrigger = LapTrigger.Unknown;
         this.lapIntensity = Intensity.Active;
         this.lapTotal = NaN;
+        this.lapCalories = NaN;
         this.lapStart = this.values.times.parse(tag.attributes.StartTime ?? '');
         if (this.lapStart === this.lapStart && !timeInRange(this.lapStart)) {
           // A garbage date (year 0000, 9999): the lap start is not known.
@@ -234,11 +238,18 @@ export class TcxHandler implements XmlHandler {
       case TOTAL_TIME:
         if (this.inLap) this.lapTotal = parseNumber(text);
         return;
+      case CALORIES:
+        // The lap's own (a Trackpoint has none); the schema's unsigned short.
+        if (this.inLap && !this.inTrackpoint) {
+          const kcal = parseNumber(text);
+          this.lapCalories = kcal >= 0 && kcal <= 65535 ? kcal : NaN;
+        }
+        return;
       case LAP:
         if (!this.inLap) return;
         this.inLap = false;
         if (w.builder.length > this.lapFirst) {
-          w.builder.lap(this.lapTrigger, this.lapIntensity, w.builder.length - 1, this.lapStart);
+          w.builder.lap(this.lapTrigger, this.lapIntensity, w.builder.length - 1, this.lapStart, this.lapCalories);
           this.addWindow(w);
         } else {
           this.emptyLaps++;

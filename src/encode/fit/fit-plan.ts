@@ -39,11 +39,11 @@ export const USER_PROFILE = layout('userProfile', 2, ['weight']);
 export const EVENT = layout('event', 3, ['timestamp', 'event', 'eventType']);
 export const LAP = layout('lap', 5, [
   'timestamp', 'startTime', 'totalElapsedTime', 'totalTimerTime', 'totalDistance', 'messageIndex', 'avgHeartRate', 'maxHeartRate',
-  'avgCadence', 'maxCadence', 'avgPower', 'maxPower', 'event', 'eventType', 'intensity', 'lapTrigger', 'sport', 'subSport',
+  'avgCadence', 'maxCadence', 'avgPower', 'maxPower', 'totalCalories', 'event', 'eventType', 'intensity', 'lapTrigger', 'sport', 'subSport',
 ]);
 export const SESSION = layout('session', 6, [
   'timestamp', 'startTime', 'totalElapsedTime', 'totalTimerTime', 'totalDistance', 'enhancedAvgSpeed', 'firstLapIndex', 'numLaps',
-  'avgHeartRate', 'maxHeartRate', 'avgCadence', 'maxCadence', 'avgPower', 'maxPower', 'event', 'eventType', 'sport', 'subSport',
+  'avgHeartRate', 'maxHeartRate', 'avgCadence', 'maxCadence', 'avgPower', 'maxPower', 'totalCalories', 'event', 'eventType', 'sport', 'subSport',
 ]);
 export const ACTIVITY = layout('activity', 7, ['timestamp', 'totalTimerTime', 'numSessions', 'type', 'event', 'eventType', 'localTimestamp']);
 const RECORD_LOCAL = 4;
@@ -70,7 +70,7 @@ export interface FitPlan {
   pauseWritten: Uint8Array;
   size: number;
   /** Laps as written: the core's, or one lap over the whole run when it has none. */
-  laps: readonly Pick<Lap, 'endIndex' | 'trigger' | 'intensity' | 'startTime'>[];
+  laps: readonly Pick<Lap, 'endIndex' | 'trigger' | 'intensity' | 'startTime' | 'calories'>[];
 }
 
 /** FIT seconds of an instant (ms since the Unix epoch), rounded to the nearest second. */
@@ -107,7 +107,7 @@ export function planFit(a: Activity, options: EncodeOptions): FitPlan {
       writtenPauses++;
     }
   }
-  const laps = a.laps.length > 0 ? a.laps : [{ endIndex: n - 1, trigger: 'session-end' as const, intensity: 'active' as const, startTime: NaN }];
+  const laps = a.laps.length > 0 ? a.laps : [{ endIndex: n - 1, trigger: 'session-end' as const, intensity: 'active' as const, startTime: NaN, calories: NaN }];
   const hasWeight = a.meta.bodyWeight !== null;
   const size =
     HEADER_SIZE +

@@ -55,6 +55,9 @@ export function writeLap(plan: FitPlan, w: FitChunkWriter, k: number, t: number)
   statsInto(put, a.series.heartRate, a.duration, true, from, to + 1, 'avgHeartRate', 'maxHeartRate', 0xff);
   statsInto(put, a.series.cadence, a.duration, true, from, to + 1, 'avgCadence', 'maxCadence', 0xff);
   statsInto(put, a.series.power, a.duration, false, from, to + 1, 'avgPower', 'maxPower', 0xffff);
+  // The source's energy for the lap, as it gave it (runjson works none out).
+  const kcal = Math.round(lap.calories);
+  if (kcal >= 0 && kcal < 0xffff) put('totalCalories', kcal);
   put('event', EVENT_LAP);
   put('eventType', TYPE_STOP);
   put('intensity', fitIntensity(lap.intensity));
@@ -108,6 +111,9 @@ export function writeSession(
   }
   put(at, S, 'firstLapIndex', 0);
   put(at, S, 'numLaps', plan.laps.length);
+  // The session's energy: the laps' sum, when the source gave every lap's.
+  const kcal = plan.laps.reduce((sum, l) => sum + Math.round(l.calories), 0);
+  if (kcal >= 0 && kcal < 0xffff) put(at, S, 'totalCalories', kcal);
   const u8 = (field: string, v: number | null): void => {
     if (v !== null && Math.round(v) >= 0 && Math.round(v) < 0xff) put(at, S, field, Math.round(v));
   };

@@ -34,6 +34,8 @@ export interface TcxLap {
   powerMax: number;
   trigger: LapTrigger;
   intensity: Intensity;
+  /** The source's energy for the lap (kcal), NaN when it gave none. */
+  calories: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface TcxLap {
  */
 export function tcxLaps(a: Activity): { laps: TcxLap[]; empty: number } {
   const n = a.length;
-  const source = a.laps.length > 0 ? a.laps : [{ endIndex: n - 1, trigger: Trigger.SessionEnd, intensity: Intensity.Active }];
+  const source = a.laps.length > 0 ? a.laps : [{ endIndex: n - 1, trigger: Trigger.SessionEnd, intensity: Intensity.Active, calories: NaN }];
   const { duration, time } = a;
   const { distance, speed, heartRate, cadence, power } = a.series;
   const laps: TcxLap[] = [];
@@ -56,6 +58,9 @@ export function tcxLaps(a: Activity): { laps: TcxLap[]; empty: number } {
     const last = k === source.length - 1 ? n - 1 : Math.min(lap.endIndex, n - 1);
     if (last < first) {
       empty++;
+      // Its energy goes into the lap that holds its samples.
+      const into = laps[laps.length - 1];
+      if (into !== undefined && lap.calories === lap.calories) into.calories = into.calories === into.calories ? into.calories + lap.calories : lap.calories;
       continue;
     }
     const endDistance = distance === null ? NaN : lastValidAtOrBefore(distance, last);
@@ -79,6 +84,7 @@ export function tcxLaps(a: Activity): { laps: TcxLap[]; empty: number } {
       powerMax: pow === null ? NaN : Math.round(pow.max),
       trigger: lap.trigger,
       intensity: lap.intensity,
+      calories: lap.calories,
     });
     first = last + 1;
   }

@@ -123,9 +123,12 @@ function writeLapHead(w: XmlWriter, lap: TcxLap, sport: string): void {
     w.number(lap.maxSpeed);
     w.raw('</MaximumSpeed>\n');
   }
-  // Required by the schema; runjson's core holds no calories (no decoder keeps them), so 0, as Garmin's
-  // own exports write when a device did not count them.
-  w.raw('<Calories>0</Calories>\n');
+  // Required by the schema (an unsigned short): the source's, or 0 when it gave none, as Garmin's own
+  // exports write when a device did not count them.
+  const kcal = Math.round(lap.calories);
+  w.raw('<Calories>');
+  w.int(kcal >= 0 && kcal <= 65535 ? kcal : 0);
+  w.raw('</Calories>\n');
   if (lap.heartRateAverage >= 1 && lap.heartRateAverage <= 255) {
     w.raw('<AverageHeartRateBpm><Value>');
     w.int(lap.heartRateAverage);
