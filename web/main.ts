@@ -233,6 +233,7 @@ class Page {
       });
       sendBox.append(' ', h('label', {}, confirm, ' Send it anyway: this was a run'));
     }
+    if (o.sport !== 'running') sendBox.append(h('p', { class: 'muted sport-note' }, `A ${o.sport} activity: Smashrun takes runs only, and will refuse it.`));
     sendBox.append(h('p', { class: 'send-status', role: 'status', 'aria-live': 'polite' }));
     run.card.replaceChildren(
       h(

@@ -21,6 +21,8 @@ export type WorkerRequest =
 export interface RunOverview {
   /** The run's index in its file. */
   index: number;
+  /** The sport the source names (`running` unless "other sports" were converted). */
+  sport: string;
   summary: Summary;
   /** ms since 1970, UTC. */
   startTime: number;

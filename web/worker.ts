@@ -73,6 +73,7 @@ function overview(result: ConvertResult, index: number): RunOverview {
   const warnings: Warning[] = result.warnings.filter((w) => w.activity === undefined || w.activity === index || !several);
   return {
     index,
+    sport: a.meta.sport,
     summary,
     startTime: a.startTime,
     utcOffset: a.utcOffset,

@@ -147,6 +147,7 @@ describe.skipIf(skipWithoutChromium())('Send to Smashrun, from the page to the s
     const [ride, held] = await statuses(page);
     expect(ride[1]).toBe('rejected');
     expect(ride[2]).toMatch(/^Smashrun refused it:activityType: only running activities are accepted/);
+    expect(await page.$eval('#cards > li:nth-child(1) .sport-note', (e) => e.textContent)).toBe('A cycling activity: Smashrun takes runs only, and will refuse it.');
     expect(held[1]).toBe('held');
     expect(held[2]).toMatch(/^Held back: implausible-speed: /);
     expect(posts(from)).toBe(1);
