@@ -1,42 +1,62 @@
 /**
- * Progress of a batch on stderr: on a terminal, one bar redrawn at most ten times a second (files done /
- * total, files per second, ETA, failures so far) with failures printed above it; elsewhere (a log, CI), one
- * plain line per file. The closing summary is printed by {@link summaryText}.
+ * Progress of a batch on stderr: on a terminal, one bar redrawn at most ten times a second (items done /
+ * total, items per second, ETA, failures so far) with failures printed above it; elsewhere (a log, CI), one
+ * plain line per item. `convert` draws its files with it, `pull` its runs (`pull/pull-report.ts`), each with
+ * its own lines and bar text. The closing summary of `convert` is printed by {@link summaryText}.
  */
 import type { BatchProgress, FileResult } from '../batch/convert-files.js';
 import { clock, type OutStream, plural } from './io.js';
+
+/** The counts the bar shows. */
+export type BarProgress = Pick<BatchProgress, 'total' | 'done' | 'failed' | 'elapsedMs'>;
+
+/** The bar's text for the counts, in at most `columns` characters where it can. */
+export type BarTextOf = (p: BarProgress, columns: number) => string;
 
 /** Draws the progress of a batch. */
 export class ProgressView {
   private readonly out: OutStream;
   private readonly tty: boolean;
   private readonly quiet: boolean;
+  private readonly bar: BarTextOf;
   private lastDraw = 0;
   private barShown = false;
 
-  constructor(out: OutStream, quiet: boolean) {
+  /** `bar` gives the bar's text: by default {@link barText}, counting files. */
+  constructor(out: OutStream, quiet: boolean, bar: BarTextOf = barText) {
     this.out = out;
     this.tty = out.isTTY === true;
     this.quiet = quiet;
+    this.bar = bar;
   }
 
-  /** Called after each file. */
+  /** Called after each file of `convert`. */
   update(p: BatchProgress): void {
     const r = p.last;
-    const line = this.quiet ? (r.status === 'failed' ? fileLine(r) : null) : this.tty && r.status !== 'failed' ? null : fileLine(r);
-    if (line !== null) {
+    this.item(r.status === 'failed', () => fileLine(r), p);
+  }
+
+  /**
+   * Called after each item (a file, a run): `line` gives its plain line, printed when it `failed` (even when
+   * quiet, above the bar on a terminal) and, unless quiet, for every item when not on a terminal. On a
+   * terminal the bar is then redrawn from `p`: after a printed line, for the last item, or when the last
+   * drawing is at least 100 ms old.
+   */
+  item(failed: boolean, line: () => string, p: BarProgress): void {
+    const text = this.quiet ? (failed ? line() : null) : this.tty && !failed ? null : line();
+    if (text !== null) {
       this.clearBar();
-      this.out.write(line + '\n');
+      this.out.write(text + '\n');
     }
     if (!this.tty) return;
     const now = performance.now();
-    if (now - this.lastDraw < 100 && p.done < p.total && line === null) return;
+    if (now - this.lastDraw < 100 && p.done < p.total && text === null) return;
     this.lastDraw = now;
-    this.out.write('\r\x1b[K' + barText(p, this.out.columns || 80));
+    this.out.write('\r\x1b[K' + this.bar(p, this.out.columns || 80));
     this.barShown = true;
   }
 
-  /** Prints a line of its own above the bar (a notice that is not about one file), even when quiet. */
+  /** Prints a line of its own above the bar (a notice that is not about one item), even when quiet. */
   note(line: string): void {
     this.clearBar();
     this.out.write(line + '\n');
@@ -53,12 +73,12 @@ export class ProgressView {
   }
 }
 
-/** The bar: `[#####-----] 120/430  28%  33.1 files/s  ETA 0:09  2 failed`. */
-export function barText(p: BatchProgress, columns: number): string {
+/** The bar: `[#####-----] 120/430  28%  33.1 files/s  ETA 0:09  2 failed` (`runs/s` with `unit` 'runs'). */
+export function barText(p: BarProgress, columns: number, unit = 'files'): string {
   const rate = p.elapsedMs > 0 ? (p.done / p.elapsedMs) * 1000 : 0;
   const eta = rate > 0 ? (p.total - p.done) / rate : NaN;
   const pct = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-  const tail = ` ${p.done}/${p.total} ${String(pct).padStart(3)}%  ${rate.toFixed(1)} files/s  ETA ${clock(eta)}${p.failed > 0 ? `  ${p.failed} failed` : ''}`;
+  const tail = ` ${p.done}/${p.total} ${String(pct).padStart(3)}%  ${rate.toFixed(1)} ${unit}/s  ETA ${clock(eta)}${p.failed > 0 ? `  ${p.failed} failed` : ''}`;
   const width = Math.max(10, Math.min(40, columns - tail.length - 3));
   const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : width;
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${tail}`;

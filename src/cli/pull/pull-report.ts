@@ -15,7 +15,8 @@
  * ```
  */
 import { join } from 'node:path';
-import { clock, type OutStream, plural } from '../io.js';
+import { type OutStream, plural } from '../io.js';
+import { barText, ProgressView } from '../progress.js';
 import type { PullOutcome, RunResult } from './pull-runs.js';
 
 /** Version of the report layout. */
@@ -100,23 +101,18 @@ export function pullTotals(outcome: PullOutcome): PullTotals {
   return t;
 }
 
-/** Draws the progress of the runs being fetched. */
+/** Draws the progress of the runs being fetched, with the view of `convert` and a bar counting runs. */
 export class PullProgress {
-  private readonly out: OutStream;
-  private readonly tty: boolean;
-  private readonly quiet: boolean;
+  private readonly view: ProgressView;
   private readonly outDir: string;
   private total = 0;
   private done = 0;
   private failed = 0;
   private readonly t0 = performance.now();
-  private lastDraw = 0;
-  private barShown = false;
 
   constructor(out: OutStream, quiet: boolean, outDir: string) {
-    this.out = out;
-    this.tty = out.isTTY === true;
-    this.quiet = quiet;
+    // `[#####-----] 12/40  30%  3.1 runs/s  ETA 0:09  1 failed`.
+    this.view = new ProgressView(out, quiet, (p, columns) => barText(p, columns, 'runs'));
     this.outDir = outDir;
   }
 
@@ -129,45 +125,18 @@ export class PullProgress {
   update(r: RunResult): void {
     this.done++;
     if (r.status === 'failed') this.failed++;
-    const line = this.quiet ? (r.status === 'failed' ? runLine(r, this.outDir) : null) : this.tty && r.status !== 'failed' ? null : runLine(r, this.outDir);
-    if (line !== null) {
-      this.clearBar();
-      this.out.write(line + '\n');
-    }
-    if (!this.tty) return;
-    const now = performance.now();
-    if (now - this.lastDraw < 100 && this.done < this.total && line === null) return;
-    this.lastDraw = now;
-    this.out.write('\r\x1b[K' + this.bar());
-    this.barShown = true;
+    const p = { total: this.total, done: this.done, failed: this.failed, elapsedMs: performance.now() - this.t0 };
+    this.view.item(r.status === 'failed', () => runLine(r, this.outDir), p);
   }
 
   /** A line of its own above the bar, even when quiet. */
   note(line: string): void {
-    this.clearBar();
-    this.out.write(line + '\n');
+    this.view.note(line);
   }
 
   /** Removes the bar (before the summary). */
   finish(): void {
-    this.clearBar();
-  }
-
-  /** `[#####-----] 12/40  30%  3.1 runs/s  ETA 0:09  1 failed`. */
-  private bar(): string {
-    const elapsed = performance.now() - this.t0;
-    const rate = elapsed > 0 ? (this.done / elapsed) * 1000 : 0;
-    const eta = rate > 0 ? (this.total - this.done) / rate : NaN;
-    const pct = this.total > 0 ? Math.floor((this.done / this.total) * 100) : 100;
-    const tail = ` ${this.done}/${this.total} ${String(pct).padStart(3)}%  ${rate.toFixed(1)} runs/s  ETA ${clock(eta)}${this.failed > 0 ? `  ${this.failed} failed` : ''}`;
-    const width = Math.max(10, Math.min(40, (this.out.columns || 80) - tail.length - 3));
-    const filled = this.total > 0 ? Math.round((this.done / this.total) * width) : width;
-    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${tail}`;
-  }
-
-  private clearBar(): void {
-    if (this.barShown) this.out.write('\r\x1b[K');
-    this.barShown = false;
+    this.view.finish();
   }
 }
 

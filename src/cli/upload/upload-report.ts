@@ -191,9 +191,8 @@ export class UploadProgress {
   #drawBar(): void {
     if (!this.#tty) return;
     const total = Math.max(this.#total, this.#done);
-    // barText reads the counts and the time only.
     const p = { total, done: this.#done, failed: this.#failed, elapsedMs: performance.now() - this.#started };
-    this.#err.write('\r\x1b[K' + barText(p as Parameters<typeof barText>[0], this.#err.columns || 80));
+    this.#err.write('\r\x1b[K' + barText(p, this.#err.columns || 80));
     this.#barShown = true;
   }
 
