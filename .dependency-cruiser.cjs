@@ -124,6 +124,28 @@ module.exports = {
       to: { path: '^src/(fit|decode/fit)/', dynamic: false },
     },
     {
+      name: 'web-is-browser-safe',
+      comment: 'The page (web/) is built from the browser-safe part of runjson only: no Node wing, no Node built-in, no Node-only package.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/(batch|sandbox|cli)/|node_modules/(piscina|busboy|@types/node)/|^(test|bench|scripts)/' },
+    },
+    {
+      name: 'web-node-built-ins',
+      comment: 'The page runs in browsers: no Node built-in.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'web-loads-fit-on-demand',
+      comment:
+        "The page's scripts reach the FIT codecs only through convert() and loadFitEncoder (dynamic imports), so a page that never meets FIT never downloads the profile; the worker reads two small flags (which plan engine and CRC ran) from their own modules.",
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/(fit|decode/fit|encode/fit)/|node_modules/@garmin/fitsdk/', pathNot: '^src/decode/fit/plan-compiler\\.ts$|^src/fit/crc(-wasm)?\\.ts$', dynamic: false },
+    },
+    {
       name: 'tools-use-test-helpers-only',
       comment: 'bench/ and scripts/ may share test/helpers/, never a test file or another test folder.',
       severity: 'error',

@@ -38,9 +38,9 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-function depcruise(dir: string): { status: number | null; out: string } {
+function depcruise(dir: string, folders: string[] = ['src']): { status: number | null; out: string } {
   const bin = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
-  const r = spawnSync(process.execPath, [bin, 'src', '--config', join(ROOT, '.dependency-cruiser.cjs')], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, ...folders, '--config', join(ROOT, '.dependency-cruiser.cjs')], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
@@ -82,6 +82,26 @@ describe('npm run lint', () => {
   for (const [what, path, text, rule] of planted) {
     it(`fails when ${what} (${rule})`, () => {
       const r = depcruise(project({ ...base, [path]: text }));
+      expect(r.status).not.toBe(0);
+      expect(r.out).toContain(rule);
+    }, 60_000);
+  }
+
+  // The page (web/) is built from the browser-safe part only, and reaches FIT through convert().
+  const page = { ...base, 'web/main.ts': "import { D } from '../src/convert/decoders.js';\nexport const M = D;\n" };
+  it('passes a page that imports the browser-safe part (the control)', () => {
+    const r = depcruise(project(page), ['src', 'web']);
+    expect(r.out).toContain('no dependency violations');
+    expect(r.status).toBe(0);
+  }, 60_000);
+  const plantedInPage: [string, string, string][] = [
+    ['the page imports the Node wing', "import { B } from '../src/batch/pool.js';\nexport const X = B;\n", 'web-is-browser-safe'],
+    ['the page imports Node', "import { readFileSync } from 'node:fs';\nexport const X = readFileSync;\n", 'web-node-built-ins'],
+    ['the page imports the FIT decoder statically', "import { F } from '../src/decode/fit/index.js';\nexport const X = F;\n", 'web-loads-fit-on-demand'],
+  ];
+  for (const [what, text, rule] of plantedInPage) {
+    it(`fails when ${what} (${rule})`, () => {
+      const r = depcruise(project({ ...page, 'web/worker.ts': text }), ['src', 'web']);
       expect(r.status).not.toBe(0);
       expect(r.out).toContain(rule);
     }, 60_000);
