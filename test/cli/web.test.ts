@@ -3,7 +3,7 @@
  * config.json, nothing outside the page's folder, GET and HEAD only; the command's usage errors, and its
  * run until the signal. (The page itself is driven in Chromium in test/web/.)
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { contentSecurityPolicy, startWebServer, type WebServer, WebServerError } from '../../src/cli/web/server.js';
+import { MAIN, cacheEnv, requireBuild } from '../helpers/built.js';
 import { ROOT } from '../helpers/paths.js';
 
 let dir: string;
@@ -116,6 +117,32 @@ describe('runjson web', () => {
     controller.abort();
     expect(await running).toBe(0);
     expect(s.err.join('')).toBe('runjson web: stopped\n');
+  });
+
+  it('the built command serves the page built beside it (dist/web), and stops on SIGTERM', async () => {
+    requireBuild();
+    const child = spawn(process.execPath, [MAIN, 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: cacheEnv() });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20_000);
+        child.on('exit', (code) => reject(new Error(`exited early (${code})`)));
+        child.stdout?.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /runjson page at (\S+)/.exec(out);
+          if (m !== null) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+      });
+      for (const file of ['', 'main.js', 'worker.js', 'style.css']) expect((await fetch(url + file)).status, file).toBe(200);
+      expect(await (await fetch(`${url}config.json`)).json()).toEqual({ apiBase: 'https://api.smashrun.com/v1', authBase: 'https://secure.smashrun.com' });
+    } finally {
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
   });
 
   it('says so when the page is not built', async () => {
