@@ -14,7 +14,7 @@
 import type { Activity } from '../../core/activity.js';
 import { ConvertError, ErrorCode } from '../../core/errors.js';
 import { type Encoder, type EncodeOptions, encodeToBytes } from '../encoder.js';
-import { XmlWriter } from '../xml/xml-writer.js';
+import { XmlWriter, markup } from '../xml/xml-writer.js';
 
 /** GPX 1.1's namespace. */
 export const GPX_NS = 'http://www.topografix.com/GPX/1/1';
@@ -184,6 +184,34 @@ export function countGpx(a: Activity): GpxCounts {
   return counts;
 }
 
+/** The markup of the per-sample loop, packed once (XmlWriter.markup). */
+const PT = {
+  segmentEnd: markup('</trkseg>\n'),
+  segment: markup('<trkseg>\n'),
+  trkpt: markup('<trkpt lat="'),
+  lon: markup('" lon="'),
+  trkptOpenEnd: markup('">'),
+  ele: markup('<ele>'),
+  eleEnd: markup('</ele>'),
+  time: markup('<time>'),
+  timeEnd: markup('</time>'),
+  extensions: markup('<extensions>'),
+  tpx: markup('<gpxtpx:TrackPointExtension>'),
+  atemp: markup('<gpxtpx:atemp>'),
+  atempEnd: markup('</gpxtpx:atemp>'),
+  hr: markup('<gpxtpx:hr>'),
+  hrEnd: markup('</gpxtpx:hr>'),
+  cad: markup('<gpxtpx:cad>'),
+  cadEnd: markup('</gpxtpx:cad>'),
+  speed: markup('<gpxtpx:speed>'),
+  speedEnd: markup('</gpxtpx:speed>'),
+  tpxEnd: markup('</gpxtpx:TrackPointExtension>'),
+  power: markup('<gpxpx:PowerInWatts>'),
+  powerEnd: markup('</gpxpx:PowerInWatts>'),
+  extensionsEnd: markup('</extensions>'),
+  trkptEnd: markup('</trkpt>\n'),
+};
+
 /**
  * Writes the document to `sink`, in chunks of about `chunkBytes`. What it leaves out or rounds is what
  * {@link countGpx} counts.
@@ -236,7 +264,7 @@ export function writeGpx(a: Activity, sink: (chunk: Uint8Array) => void, chunkBy
       // A segment opens at the first point written after the pause, so a stretch with no position
       // leaves no empty segment (and the pause stays before the next point written).
       if (open) {
-        w.raw('</trkseg>\n');
+        w.markup(PT.segmentEnd);
         open = false;
       }
     }
@@ -244,25 +272,25 @@ export function writeGpx(a: Activity, sink: (chunk: Uint8Array) => void, chunkBy
     const lo = lon[i];
     if (la !== la || lo !== lo) continue;
     if (!open) {
-      w.raw('<trkseg>\n');
+      w.markup(PT.segment);
       open = true;
     }
-    w.raw('<trkpt lat="');
+    w.markup(PT.trkpt);
     w.fixed(la, GPX_DECIMALS.position);
-    w.raw('" lon="');
+    w.markup(PT.lon);
     w.fixed(lo, GPX_DECIMALS.position);
-    w.raw('">');
+    w.markup(PT.trkptOpenEnd);
     if (ele !== null) {
       const v = ele[i];
       if (v > -MAX_ABS_ELEVATION && v < MAX_ABS_ELEVATION) {
-        w.raw('<ele>');
+        w.markup(PT.ele);
         w.fixed(v, GPX_DECIMALS.elevation);
-        w.raw('</ele>');
+        w.markup(PT.eleEnd);
       }
     }
-    w.raw('<time>');
+    w.markup(PT.time);
     w.time(time[i], true);
-    w.raw('</time>');
+    w.markup(PT.timeEnd);
 
     // The extension values first (NaN: none), so that a point with none gets no <extensions>.
     let at = temp === null ? NaN : temp[i];
@@ -274,43 +302,43 @@ export function writeGpx(a: Activity, sink: (chunk: Uint8Array) => void, chunkBy
     const pw = power === null ? NaN : gpxPower(power[i]);
     const tpx = at === at || h === h || c === c || sp === sp;
     if (tpx || pw === pw) {
-      w.raw('<extensions>');
+      w.markup(PT.extensions);
       if (tpx) {
         // TrackPointExtension_t is a sequence: atemp, (wtemp, depth,) hr, cad, speed.
-        w.raw('<gpxtpx:TrackPointExtension>');
+        w.markup(PT.tpx);
         if (at === at) {
-          w.raw('<gpxtpx:atemp>');
+          w.markup(PT.atemp);
           w.fixed(at, GPX_DECIMALS.temperature);
-          w.raw('</gpxtpx:atemp>');
+          w.markup(PT.atempEnd);
         }
         if (h === h) {
-          w.raw('<gpxtpx:hr>');
+          w.markup(PT.hr);
           w.number(h);
-          w.raw('</gpxtpx:hr>');
+          w.markup(PT.hrEnd);
         }
         if (c === c) {
-          w.raw('<gpxtpx:cad>');
+          w.markup(PT.cad);
           w.number(c);
-          w.raw('</gpxtpx:cad>');
+          w.markup(PT.cadEnd);
         }
         if (sp === sp) {
-          w.raw('<gpxtpx:speed>');
+          w.markup(PT.speed);
           w.fixed(sp, GPX_DECIMALS.speed);
-          w.raw('</gpxtpx:speed>');
+          w.markup(PT.speedEnd);
         }
-        w.raw('</gpxtpx:TrackPointExtension>');
+        w.markup(PT.tpxEnd);
       }
       if (pw === pw) {
-        w.raw('<gpxpx:PowerInWatts>');
+        w.markup(PT.power);
         w.number(pw);
-        w.raw('</gpxpx:PowerInWatts>');
+        w.markup(PT.powerEnd);
       }
-      w.raw('</extensions>');
+      w.markup(PT.extensionsEnd);
     }
-    w.raw('</trkpt>\n');
+    w.markup(PT.trkptEnd);
     w.flushIfFull();
   }
-  if (open) w.raw('</trkseg>\n');
+  if (open) w.markup(PT.segmentEnd);
   w.raw('</trk>\n</gpx>\n');
   w.flush();
 }

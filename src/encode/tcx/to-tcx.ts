@@ -13,8 +13,15 @@ import type { Activity } from '../../core/activity.js';
 import { ConvertError, ErrorCode, type Report } from '../../core/errors.js';
 import { tcxIntensity, tcxSport, tcxTrigger } from '../../tcx/vocabulary.js';
 import { type Encoder, type EncodeOptions, encodeToBytes } from '../encoder.js';
-import { XmlWriter } from '../xml/xml-writer.js';
+import { XmlWriter, markup } from '../xml/xml-writer.js';
 import { type TcxLap, tcxLaps } from './tcx-laps.js';
+
+/** The series whose numbers are written in their shortest form, each with its own scale hint (XmlWriter.seriesNumber). */
+const SLOT_LATITUDE = 0;
+const SLOT_LONGITUDE = 1;
+const SLOT_ELEVATION = 2;
+const SLOT_DISTANCE = 3;
+const SLOT_SPEED = 4;
 
 const HEADER =
   '<?xml version="1.0" encoding="UTF-8"?>\n' +
@@ -191,6 +198,33 @@ function writeLapExtension(w: XmlWriter, lap: TcxLap, sport: string): void {
   w.raw('</ns3:LX></Extensions>\n');
 }
 
+/** The markup of the per-sample loop, packed once (XmlWriter.markup). */
+const TP = {
+  nextTrack: markup('</Track>\n<Track>\n'),
+  trackpointTime: markup('<Trackpoint><Time>'),
+  timeEnd: markup('</Time>'),
+  latitude: markup('<Position><LatitudeDegrees>'),
+  longitude: markup('</LatitudeDegrees><LongitudeDegrees>'),
+  positionEnd: markup('</LongitudeDegrees></Position>'),
+  altitude: markup('<AltitudeMeters>'),
+  altitudeEnd: markup('</AltitudeMeters>'),
+  distance: markup('<DistanceMeters>'),
+  distanceEnd: markup('</DistanceMeters>'),
+  heartRate: markup('<HeartRateBpm><Value>'),
+  heartRateEnd: markup('</Value></HeartRateBpm>'),
+  cadence: markup('<Cadence>'),
+  cadenceEnd: markup('</Cadence>'),
+  tpx: markup('<Extensions><ns3:TPX>'),
+  speed: markup('<ns3:Speed>'),
+  speedEnd: markup('</ns3:Speed>'),
+  runCadence: markup('<ns3:RunCadence>'),
+  runCadenceEnd: markup('</ns3:RunCadence>'),
+  watts: markup('<ns3:Watts>'),
+  wattsEnd: markup('</ns3:Watts>'),
+  tpxEnd: markup('</ns3:TPX></Extensions>'),
+  trackpointEnd: markup('</Trackpoint>\n'),
+};
+
 /**
  * The trackpoints of one lap, a new `<Track>` after each pause inside it. Returns the index in
  * `a.pauses` of the first pause after the lap.
@@ -206,12 +240,12 @@ function writeTrackpoints(w: XmlWriter, a: Activity, lap: TcxLap, sport: string,
   let nextPause = pause < pauses.length ? pauses[pause] : -1;
   for (let i = lap.first; i <= lap.last; i++) {
     if (i === nextPause) {
-      w.raw('</Track>\n<Track>\n');
+      w.markup(TP.nextTrack);
       nextPause = ++pause < pauses.length ? pauses[pause] : -1;
     }
-    w.raw('<Trackpoint><Time>');
+    w.markup(TP.trackpointTime);
     w.time(time[i], true);
-    w.raw('</Time>');
+    w.markup(TP.timeEnd);
     if (pos) {
       const y = lat[i];
       let x = lon[i];
@@ -221,11 +255,11 @@ function writeTrackpoints(w: XmlWriter, a: Activity, lap: TcxLap, sport: string,
           x = -180;
           left.longitude180++;
         }
-        w.raw('<Position><LatitudeDegrees>');
-        w.number(y);
-        w.raw('</LatitudeDegrees><LongitudeDegrees>');
-        w.number(x);
-        w.raw('</LongitudeDegrees></Position>');
+        w.markup(TP.latitude);
+        w.seriesNumber(y, SLOT_LATITUDE);
+        w.markup(TP.longitude);
+        w.seriesNumber(x, SLOT_LONGITUDE);
+        w.markup(TP.positionEnd);
       } else if (y === y || x === x) {
         left.halfPosition++;
       }
@@ -233,9 +267,9 @@ function writeTrackpoints(w: XmlWriter, a: Activity, lap: TcxLap, sport: string,
     if (ele !== null) {
       const v = ele[i];
       if (v === v) {
-        w.raw('<AltitudeMeters>');
-        w.number(v);
-        w.raw('</AltitudeMeters>');
+        w.markup(TP.altitude);
+        w.seriesNumber(v, SLOT_ELEVATION);
+        w.markup(TP.altitudeEnd);
       }
     }
     if (dist !== null) {
@@ -244,9 +278,9 @@ function writeTrackpoints(w: XmlWriter, a: Activity, lap: TcxLap, sport: string,
         // km → m to the millimetre: a distance of the core (cm from FIT, mm at most from the other
         // sources) is written as its own decimal shifted by three places, which the decoder reads back
         // as exactly the same double (one correctly rounded division, decode/xml/numbers.ts).
-        w.raw('<DistanceMeters>');
-        w.number(Math.round(v * 1e6) / 1e3);
-        w.raw('</DistanceMeters>');
+        w.markup(TP.distance);
+        w.seriesNumber(Math.round(v * 1e6) / 1e3, SLOT_DISTANCE);
+        w.markup(TP.distanceEnd);
       }
     }
     if (hr !== null) {
@@ -255,9 +289,9 @@ function writeTrackpoints(w: XmlWriter, a: Activity, lap: TcxLap, sport: string,
         const r = Math.round(v);
         if (r >= 1 && r <= 255) {
           if (r !== v) left.rounded++;
-          w.raw('<HeartRateBpm><Value>');
+          w.markup(TP.heartRate);
           w.number(r);
-          w.raw('</Value></HeartRateBpm>');
+          w.markup(TP.heartRateEnd);
         } else {
           left.heartRate++;
         }
@@ -269,9 +303,9 @@ function writeTrackpoints(w: XmlWriter, a: Activity, lap: TcxLap, sport: string,
         const r = Math.round(v);
         if (r >= 0 && r <= 254) {
           if (r !== v) left.rounded++;
-          w.raw('<Cadence>');
+          w.markup(TP.cadence);
           w.number(r);
-          w.raw('</Cadence>');
+          w.markup(TP.cadenceEnd);
         } else {
           left.cadence++;
         }
@@ -299,25 +333,25 @@ function writeTrackpoints(w: XmlWriter, a: Activity, lap: TcxLap, sport: string,
       }
     }
     if (s === s || c === c || p === p) {
-      w.raw('<Extensions><ns3:TPX>');
+      w.markup(TP.tpx);
       if (s === s) {
-        w.raw('<ns3:Speed>');
-        w.number(s);
-        w.raw('</ns3:Speed>');
+        w.markup(TP.speed);
+        w.seriesNumber(s, SLOT_SPEED);
+        w.markup(TP.speedEnd);
       }
       if (c === c) {
-        w.raw('<ns3:RunCadence>');
+        w.markup(TP.runCadence);
         w.number(c);
-        w.raw('</ns3:RunCadence>');
+        w.markup(TP.runCadenceEnd);
       }
       if (p === p) {
-        w.raw('<ns3:Watts>');
+        w.markup(TP.watts);
         w.number(p);
-        w.raw('</ns3:Watts>');
+        w.markup(TP.wattsEnd);
       }
-      w.raw('</ns3:TPX></Extensions>');
+      w.markup(TP.tpxEnd);
     }
-    w.raw('</Trackpoint>\n');
+    w.markup(TP.trackpointEnd);
     w.flushIfFull();
   }
   return pause;

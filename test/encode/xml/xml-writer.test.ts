@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { XmlWriter } from '../../../src/encode/xml/xml-writer.js';
+import { XmlWriter, markup } from '../../../src/encode/xml/xml-writer.js';
 
 /** Everything a writer hands out, joined. */
 function written(fill: (w: XmlWriter) => void, chunkBytes?: number): { text: string; chunks: number } {
@@ -34,6 +34,50 @@ describe('XmlWriter', () => {
         expect(Number(written((w) => w.number(v)).text)).toBe(v === 0 ? 0 : v);
       }),
     );
+  });
+
+  it('writes fixed decimals as the number rounded to them would be written, byte for byte', () => {
+    // fixed() takes a direct path (the scale is known); number(Math.round(v·10^k)/10^k) is the reference.
+    const reference = (v: number, k: number): string => {
+      const p = 10 ** k;
+      return written((w) => w.number(Math.round(v * p) / p)).text;
+    };
+    const values = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.double({ min: -180, max: 180, noNaN: true }),
+      fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+      fc.integer({ min: -1e9, max: 1e9 }).map((i) => i / 1000),
+      fc.integer({ min: -2e9, max: 2e9 }).map((i) => i / 1e7 + 0.5e-9),
+      fc.constantFrom(0, -0, 0.5, -0.5, 2.5, -2.5, 1e-10, -1e-10, 2 ** 51, -(2 ** 51), 1e15, 123.4999999995, -123.4999999995),
+    );
+    fc.assert(
+      fc.property(values, fc.integer({ min: 0, max: 9 }), (v, k) => {
+        expect(written((w) => w.fixed(v, k)).text).toBe(reference(v, k));
+      }),
+      { numRuns: 20_000 },
+    );
+    // Past the direct path's range: the same bytes through the fallback.
+    for (const k of [0, 3, 9]) for (const v of [3e6, 1e12, 1e20, -1e20, 1.7976931348623157e308]) expect(written((w) => w.fixed(v, k)).text).toBe(reference(v, k));
+    // The DataView follows the buffer when it grows (a value written after 70 kB of markup).
+    expect(written((w) => (w.raw('x'.repeat(70_000)), w.fixed(47.123456789, 9))).text.slice(70_000)).toBe('47.123456789');
+  });
+
+  it('writes packed markup as the same bytes as raw markup, whatever its length and wherever the buffer grows', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.integer({ min: 32, max: 126 }).map((c) => String.fromCharCode(c)), maxLength: 40 }), { maxLength: 400 }), (parts) => {
+        const packed = parts.map(markup);
+        // Several rounds, so the 64 kB buffer grows mid-way on long inputs.
+        const viaMarkup = written((w) => {
+          for (let r = 0; r < 20; r++) for (const m of packed) (w.markup(m), w.int(r));
+        });
+        const viaRaw = written((w) => {
+          for (let r = 0; r < 20; r++) for (const p of parts) (w.raw(p), w.int(r));
+        });
+        expect(viaMarkup.text).toBe(viaRaw.text);
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => markup('<é>')).toThrow(/ASCII/);
   });
 
   it('hands out chunks of about the chunk size, and the same bytes whatever the size', () => {
